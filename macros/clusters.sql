@@ -1,0 +1,47 @@
+{% macro connected_components(memberships, node_column, group_column, rounds) -%}
+    {#- Connected components of the bipartite node-group graph, as portable SQL.
+        Each round lets every group take the smallest label of its members and every node
+        the smallest label of its groups, then jumps each label to its own label (pointer
+        jumping), so long chains merge in a logarithmic number of rounds. Labels are node
+        ids, so a component's label is its smallest member: stable however the input files
+        are chunked. The test `components_converged` fails if `rounds` was too few.
+        Expands to CTEs named cc_*; the last one, cc_components, has (node_id, component_id). -#}
+    cc_edges as (
+        select distinct
+            cast({{ node_column }} as {{ dbt.type_string() }}) as node_id,
+            cast({{ group_column }} as {{ dbt.type_string() }}) as group_id
+        from {{ memberships }}
+    ),
+
+    cc_labels_0 as (
+        select distinct node_id, node_id as label from cc_edges
+    ),
+    {% for i in range(1, rounds + 1) %}
+    cc_group_labels_{{ i }} as (
+        select cc_edges.group_id, min(cc_labels_{{ i - 1 }}.label) as label
+        from cc_edges
+        inner join cc_labels_{{ i - 1 }} on cc_edges.node_id = cc_labels_{{ i - 1 }}.node_id
+        group by 1
+    ),
+
+    cc_node_labels_{{ i }} as (
+        select cc_edges.node_id, min(cc_group_labels_{{ i }}.label) as label
+        from cc_edges
+        inner join cc_group_labels_{{ i }}
+            on cc_edges.group_id = cc_group_labels_{{ i }}.group_id
+        group by 1
+    ),
+
+    cc_labels_{{ i }} as (
+        select
+            node_labels.node_id,
+            least(node_labels.label, coalesce(label_of_label.label, node_labels.label)) as label
+        from cc_node_labels_{{ i }} as node_labels
+        left join cc_node_labels_{{ i }} as label_of_label
+            on node_labels.label = label_of_label.node_id
+    ),
+    {% endfor %}
+    cc_components as (
+        select node_id, label as component_id from cc_labels_{{ rounds }}
+    )
+{%- endmacro %}

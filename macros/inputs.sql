@@ -1,0 +1,132 @@
+{#- Where inputs live and how each engine reads them. Only staging models call these. -#}
+
+{% macro project_path(path) -%}
+    {#- Relative paths resolve against the project, wherever dbt was started from. -#}
+    {%- if path.startswith('/') -%}
+        {{ return(path) }}
+    {%- else -%}
+        {{ return(invocation_args_dict.get('project_dir', '.') ~ '/' ~ path) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro display_path(path_expr) -%}
+    {#- File names in messages and tables are shown relative to the project. -#}
+    replace({{ path_expr }}, '{{ invocation_args_dict.get("project_dir", ".") }}/', '')
+{%- endmacro %}
+
+
+{% macro sql_string(value) -%}
+    '{{ (value | string) | replace("'", "''") }}'
+{%- endmacro %}
+
+
+{% macro input_files(input_kind) %}
+    {#- The concrete files of one input, as listed (and unzipped) by stg_inputs__files.
+        ref() comes first so the dependency is recorded at parse time. -#}
+    {% set inventory = ref('stg_inputs__files') %}
+    {% if not execute %}
+        {{ return([]) }}
+    {% endif %}
+    {% set rows = run_query(
+        "select file_path from " ~ inventory
+        ~ " where input_kind = " ~ sql_string(input_kind)
+        ~ " order by file_path"
+    ) %}
+    {{ return(rows.columns[0].values() | list) }}
+{% endmacro %}
+
+
+{% macro file_list(files) -%}
+    [{% for f in files %}{{ sql_string(f) }}{{ ', ' if not loop.last }}{% endfor %}]
+{%- endmacro %}
+
+
+{% macro input_columns(relation_sql) %}
+    {#- Column names of a file read, discovered at run time (formats whose schema varies). -#}
+    {% if not execute %}
+        {{ return([]) }}
+    {% endif %}
+    {% set rows = run_query("describe select * from " ~ relation_sql) %}
+    {{ return(rows.columns[0].values() | map('lower') | list) }}
+{% endmacro %}
+
+
+{% macro pick_column(columns, aliases, cast_to=none) -%}
+    {#- The first alias the file has, or null: column mapping for flat files. -#}
+    {%- set found = [] -%}
+    {%- for alias in aliases -%}
+        {%- if alias | lower in columns and not found -%}
+            {%- do found.append(alias | lower) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if found -%}
+        cast({{ adapter.quote(found[0]) }} as {{ cast_to or dbt.type_string() }})
+    {%- else -%}
+        cast(null as {{ cast_to or dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro read_vl_export(source_relation) -%}
+    {{ return(adapter.dispatch('read_vl_export', 'vl_clean')(source_relation)) }}
+{%- endmacro %}
+
+{% macro duckdb__read_vl_export(source_relation) -%}
+    {#- One row per export file; media_items kept as JSON so every record can be checked
+        field by field instead of failing on the first odd type. -#}
+    {%- set files = input_files('vl_export') -%}
+    {%- if files -%}
+        read_json(
+            {{ file_list(files) }},
+            filename = true,
+            format = 'auto',
+            columns = {info: 'JSON', media_items: 'JSON'},
+            maximum_object_size = {{ var("json_max_file_mb") * 1048576 }}
+        )
+    {%- else -%}
+        (select
+            cast(null as json) as info,
+            cast(null as json) as media_items,
+            cast(null as varchar) as filename
+        where false)
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro read_flat_file(input_kind) -%}
+    {{ return(adapter.dispatch('read_flat_file', 'vl_clean')(input_kind)) }}
+{%- endmacro %}
+
+{% macro duckdb__read_flat_file(input_kind) -%}
+    {#- CSV (all text, types are checked in staging) or Parquet, with the file and row kept
+        for error messages. -#}
+    {%- set files = input_files(input_kind) -%}
+    {%- if files and files[0].lower().endswith('.parquet') -%}
+        (select *, cast(file_row_number + 1 as bigint) as source_row_number
+         from read_parquet({{ file_list(files) }}, filename = true, file_row_number = true,
+                           union_by_name = true))
+    {%- elif files -%}
+        (select *, row_number() over (partition by filename) as source_row_number
+         from read_csv({{ file_list(files) }}, header = true, all_varchar = true,
+                       filename = true, union_by_name = true, auto_detect = true))
+    {%- else -%}
+        {{ return(none) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro read_json_documents(input_kind) -%}
+    {{ return(adapter.dispatch('read_json_documents', 'vl_clean')(input_kind)) }}
+{%- endmacro %}
+
+{% macro duckdb__read_json_documents(input_kind) -%}
+    {#- Each file's top-level JSON value, whatever its shape (object or list). -#}
+    {%- set files = input_files(input_kind) -%}
+    {%- if files -%}
+        read_json_objects({{ file_list(files) }}, filename = true, format = 'auto',
+                          maximum_object_size = {{ var("json_max_file_mb") * 1048576 }})
+    {%- else -%}
+        (select cast(null as json) as json, cast(null as varchar) as filename where false)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,327 @@
+{#- Everything wrong or suspicious in the inputs, one row per finding, naming the file,
+    the record and the field. Errors stop the build (post-hook on input_problems);
+    warnings are counted in the summary. -#}
+
+with media_items as (
+    select * from {{ ref('stg_vl__media_items') }}
+),
+
+export_files as (
+    select * from {{ ref('stg_vl__export_files') }}
+),
+
+metadata_items as (
+    select * from {{ ref('stg_vl__metadata_items') }}
+),
+
+media_deduplicated as (
+    select * from {{ ref('int_media_items_deduplicated') }}
+),
+
+vl_labels as (
+    select * from {{ ref('int_vl_labels_pivoted_to_media') }}
+),
+
+manifest as (
+    select * from {{ ref('stg_dataset__manifest') }}
+),
+
+images as (
+    select * from {{ ref('int_images_resolved') }}
+),
+
+clusters as (
+    select image_id, cluster_id
+    from {{ ref('int_duplicate_clusters_merged') }}
+    where cluster_size > 1
+),
+
+memberships as (
+    select threshold, origin from {{ ref('int_duplicate_memberships_unioned') }}
+),
+
+export_file_problems as (
+    select
+        'error' as severity,
+        'export_without_media_items' as check_name,
+        export_file as input_file,
+        'top level' as record,
+        'media_items' as field,
+        media_items_json_type as value,
+        'a VL export file needs a media_items list' as message,
+        cast(null as {{ dbt.type_string() }}) as image_id
+    from export_files
+    where media_items_json_type is null or media_items_json_type != 'ARRAY'
+),
+
+media_item_problems as (
+    select
+        'error',
+        'media_item_not_an_object',
+        export_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
+        '',
+        item_json_type,
+        'each media item must be a JSON object',
+        cast(null as {{ dbt.type_string() }})
+    from media_items
+    where item_json_type != 'OBJECT'
+    union all
+    select
+        'error',
+        'missing_media_id',
+        export_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
+        'media_id',
+        media_id_json_type,
+        'media_id is required and must be a string',
+        cast(null as {{ dbt.type_string() }})
+    from media_items
+    where item_json_type = 'OBJECT'
+        and (media_id_json_type is null or media_id_json_type != 'VARCHAR' or media_id = '')
+    union all
+    select
+        'error',
+        'missing_file_path',
+        export_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
+        'file_path',
+        file_path_json_type,
+        'file_path is required and must be a string',
+        cast(null as {{ dbt.type_string() }})
+    from media_items
+    where item_json_type = 'OBJECT'
+        and (file_path_json_type is null or file_path_json_type != 'VARCHAR' or file_path = '')
+    union all
+    select
+        'error',
+        'metadata_items_not_a_list',
+        export_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
+        'metadata_items',
+        metadata_items_json_type,
+        'metadata_items must be a list when present',
+        cast(null as {{ dbt.type_string() }})
+    from media_items
+    where item_json_type = 'OBJECT' and metadata_items_json_type is not null
+        and metadata_items_json_type not in ('ARRAY', 'NULL')
+),
+
+metadata_problems as (
+    select
+        'error',
+        'wrong_type',
+        export_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
+            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
+        'properties.confidence',
+        confidence_text,
+        'confidence must be a number',
+        cast(null as {{ dbt.type_string() }})
+    from metadata_items
+    where confidence_text is not null and confidence is null
+    union all
+    select
+        'error',
+        'wrong_type',
+        export_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
+            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
+        'properties.duplicate_threshold',
+        duplicate_threshold_text,
+        'duplicate_threshold must be a number',
+        cast(null as {{ dbt.type_string() }})
+    from metadata_items
+    where duplicate_threshold_text is not null and duplicate_threshold is null
+    union all
+    select
+        'error',
+        'missing_duplicate_threshold',
+        export_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
+            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
+        'properties.duplicate_threshold',
+        duplicate_group_id,
+        'a duplicates issue needs its duplicate_threshold level',
+        cast(null as {{ dbt.type_string() }})
+    from metadata_items
+    where duplicate_group_id is not null and duplicate_threshold_text is null
+),
+
+contradiction_problems as (
+    select
+        'error',
+        'contradicting_paths',
+        first_export_file,
+        concat('media_id ', media_id),
+        'file_path',
+        file_path,
+        concat('the same media_id has ', cast(distinct_paths as {{ dbt.type_string() }}),
+            ' different file_path values across ', cast(export_files as {{ dbt.type_string() }}),
+            ' export files'),
+        cast(null as {{ dbt.type_string() }})
+    from media_deduplicated
+    where distinct_paths > 1
+    union all
+    select
+        'error',
+        'contradicting_labels',
+        cast(null as {{ dbt.type_string() }}),
+        concat('media_id ', media_id),
+        'image_label.category_name',
+        label_texts,
+        'the same media_id carries different ground-truth labels',
+        cast(null as {{ dbt.type_string() }})
+    from vl_labels
+    where distinct_labels > 1
+    union all
+    select
+        'warning',
+        'contradicting_split_tags',
+        cast(null as {{ dbt.type_string() }}),
+        concat('media_id ', media_id),
+        'user_tag.tag_name',
+        cast(distinct_split_tags as {{ dbt.type_string() }}),
+        'the media item is tagged with more than one split; the tags are ignored',
+        cast(null as {{ dbt.type_string() }})
+    from vl_labels
+    where distinct_split_tags > 1
+),
+
+manifest_problems as (
+    select
+        'error',
+        'missing_image_id',
+        manifest_file,
+        concat('row ', cast(row_number as {{ dbt.type_string() }})),
+        'image_id',
+        image_id,
+        'every manifest row needs an image id',
+        cast(null as {{ dbt.type_string() }})
+    from manifest
+    where image_id is null or image_id = ''
+    union all
+    select
+        'error',
+        'duplicate_image_id',
+        min(manifest_file),
+        concat('rows ', {{ sorted_string_agg('cast(row_number as ' ~ dbt.type_string() ~ ')', ', ') }}),
+        'image_id',
+        image_id,
+        'the image id appears on more than one manifest row',
+        image_id
+    from manifest
+    where image_id is not null and image_id != ''
+    group by image_id
+    having count(*) > 1
+    union all
+    select
+        'warning',
+        'unrecognised_split_value',
+        manifest_file,
+        concat('row ', cast(row_number as {{ dbt.type_string() }})),
+        'split',
+        split_text,
+        'not a split name (train, val, validation, test); the split is taken from the next R1 source',
+        image_id
+    from manifest
+    where nullif(trim(split_text), '') is not null and {{ normalized_split('split_text') }} is null
+),
+
+image_problems as (
+    select
+        'warning',
+        concat('label_', label_status),
+        cast(null as {{ dbt.type_string() }}),
+        concat('image ', image_id),
+        label_source,
+        label_text,
+        case label_status
+            when 'missing' then 'no label in any input'
+            when 'ambiguous' then 'the label names more than one class; not guessed'
+            else 'the label names no class in the class list; not guessed'
+        end,
+        image_id
+    from images
+    where label_status != 'resolved'
+    union all
+    select
+        'warning',
+        'label_disagrees_with_manifest',
+        cast(null as {{ dbt.type_string() }}),
+        concat('image ', image_id),
+        'image_label.category_name',
+        vl_label_text,
+        concat('VL says class ', cast(vl_class_index as {{ dbt.type_string() }}),
+            ', the manifest says ', manifest_label_text, '; the manifest wins'),
+        image_id
+    from images
+    where label_source = 'manifest' and vl_class_index is not null
+        and vl_class_index != class_index
+    union all
+    select
+        'warning',
+        'not_in_manifest',
+        cast(null as {{ dbt.type_string() }}),
+        concat('image ', image_id),
+        'file_path',
+        image_path,
+        'a VL media item matches no manifest path or file name',
+        image_id
+    from images
+    where is_in_vl_export and not is_in_manifest
+        and (select count(*) from manifest) > 0
+    union all
+    select
+        case when clusters.cluster_id is not null
+            then '{{ "error" if var("unknown_split_policy") == "error" else "warning" }}'
+            else 'warning' end,
+        case when clusters.cluster_id is not null
+            then 'unknown_split_in_cluster' else 'unknown_split' end,
+        cast(null as {{ dbt.type_string() }}),
+        concat('image ', images.image_id),
+        'split',
+        images.image_path,
+        case when clusters.cluster_id is not null
+            then concat('split unknown (no split field, manifest, split tag, ImageNet file name or split folder) for a member of duplicate cluster ', clusters.cluster_id)
+            else 'split unknown (no split field, manifest, split tag, ImageNet file name or split folder)'
+        end,
+        images.image_id
+    from images
+    left join clusters on images.image_id = clusters.image_id
+    where images.split is null
+),
+
+threshold_problems as (
+    select
+        'error',
+        'threshold_absent',
+        cast(null as {{ dbt.type_string() }}),
+        'duplicates issues',
+        'duplicate_threshold',
+        cast({{ var('duplicate_threshold') }} as {{ dbt.type_string() }}),
+        'var duplicate_threshold names a level the export does not have',
+        cast(null as {{ dbt.type_string() }})
+    from (select count(*) as at_level from memberships
+          where {{ threshold_equals('threshold', var('duplicate_threshold')) }}) as level_rows
+    cross join (select count(*) as all_levels from memberships) as all_rows
+    where level_rows.at_level = 0 and all_rows.all_levels > 0
+),
+
+unioned as (
+    select * from export_file_problems
+    union all
+    select * from media_item_problems
+    union all
+    select * from metadata_problems
+    union all
+    select * from contradiction_problems
+    union all
+    select * from manifest_problems
+    union all
+    select * from image_problems
+    union all
+    select * from threshold_problems
+)
+
+select * from unioned

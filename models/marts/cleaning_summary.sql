@@ -1,0 +1,111 @@
+{#- The team's stats block as one row per figure: samples per split, duplicates, leaks,
+    multi-label clusters, removals and the clean size. _summary.json and _summary.md are
+    written from this table. -#}
+
+with images as (
+    select image_id, split from {{ ref('images') }}
+),
+
+clusters as (
+    select * from {{ ref('duplicate_clusters') }}
+),
+
+removals as (
+    select image_id, split, reason from {{ ref('val_removals') }}
+),
+
+near as (
+    select near_cluster_id from {{ ref('near_duplicate_candidates') }}
+),
+
+problems as (
+    select severity, check_name from {{ ref('input_problems') }}
+),
+
+split_names as (
+    select 'train' as split, 1 as split_order
+    union all select 'val', 2
+    union all select 'test', 3
+),
+
+per_split as (
+    select
+        split_names.split,
+        split_names.split_order,
+        (select count(*) from images where images.split = split_names.split) as samples,
+        (select count(*) from removals where removals.split = split_names.split) as removed
+    from split_names
+),
+
+figures as (
+    select 10 as sort_order, 'total_samples' as metric, 'all' as breakdown,
+        (select count(*) from images) as figure_value,
+        'images in the dataset' as description
+    union all
+    select 10 + split_order, 'total_samples', split, samples, concat('images in ', split)
+    from per_split where samples > 0
+    union all
+    select 15, 'unknown_split_images', 'all',
+        (select count(*) from images where split is null), 'images whose split is unknown (R1)'
+    union all
+    select 20, 'duplicate_images', 'all', (select coalesce(sum(cluster_size), 0) from clusters),
+        concat('images in duplicate clusters at threshold ', '{{ var("duplicate_threshold") }}')
+    union all
+    select 21, 'duplicate_clusters', 'all', (select count(*) from clusters),
+        'duplicate clusters (two or more images)'
+    union all
+    select 22, 'train_val_clusters', 'all',
+        (select count(*) from clusters where split_mix = 'train-val'), 'clusters mixing train and val'
+    union all
+    select 23, 'train_train_clusters', 'all',
+        (select count(*) from clusters where split_mix = 'train-train'), 'clusters inside train'
+    union all
+    select 24, 'val_val_clusters', 'all',
+        (select count(*) from clusters where split_mix = 'val-val'), 'clusters inside val'
+    union all
+    select 30, 'leak_clusters', 'all', (select count(*) from clusters where is_leak),
+        'clusters holding train and val images (R3)'
+    union all
+    select 31, 'leaked_val_images', 'all',
+        (select count(*) from removals where reason = 'train_val_leak'),
+        'val images with a train duplicate'
+    union all
+    select 32, 'leak_clusters_with_label_conflict', 'all',
+        (select count(*) from clusters where is_leak and is_multi_label),
+        'leak clusters whose members disagree on the label'
+    union all
+    select 40, 'multi_label_clusters', 'all', (select count(*) from clusters where is_multi_label),
+        'clusters whose members carry more than one class (R5)'
+    union all
+    select 41, 'near_duplicate_clusters', 'all', (select count(distinct near_cluster_id) from near),
+        'near-duplicate candidate clusters, for review only'
+    union all
+    select 50, 'images_to_remove', 'all', (select count(*) from removals),
+        'images on the val removal list'
+    union all
+    select 51, 'images_to_remove', 'val_duplicate',
+        (select count(*) from removals where reason = 'val_duplicate'),
+        'val duplicates of another val image with the same label (R4)'
+    union all
+    select 52, 'images_to_remove', 'multi_label_cluster',
+        (select count(*) from removals where reason = 'multi_label_cluster'),
+        'val members of multi-label clusters (R5, policy remove_val)'
+    union all
+    select 60, 'clean_size', 'all',
+        (select count(*) from images) - (select count(*) from removals), 'images kept'
+    union all
+    select 60 + split_order, 'clean_size', split, samples - removed, concat('images kept in ', split)
+    from per_split where samples > 0
+    union all
+    select 90, 'input_warnings', 'all',
+        (select count(*) from problems where severity = 'warning'),
+        'suspicious but usable input records (see input_problems)'
+)
+
+select
+    sort_order,
+    metric,
+    breakdown,
+    cast(figure_value as bigint) as figure_value,
+    description
+from figures

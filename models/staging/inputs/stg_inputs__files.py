@@ -1,0 +1,103 @@
+"""Inventory of the concrete input files: one row per file that staging will read.
+
+Python because SQL cannot list folders, unzip a VL export or hash files. A missing or
+empty input stops the build here with a message naming the var and the path.
+"""
+import hashlib
+import os
+import zipfile
+
+EXTENSIONS = {
+    "vl_export": (".json",),
+    "manifest": (".csv", ".parquet"),
+    "team_clusters": (".json",),
+    "decisions": (".csv",),
+}
+REQUIRED = {"vl_export"}
+COLUMNS = (
+    "input_kind varchar, file_path varchar, display_path varchar, container_path varchar, "
+    "size_bytes bigint, sha256 varchar"
+)
+
+
+def sha256_of(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def relative(path, project_dir):
+    return os.path.relpath(path, project_dir) if path.startswith(project_dir + os.sep) else path
+
+
+def unzip(zip_path, unzip_dir, extensions):
+    """Extract the wanted members once per archive content; refuse paths leaving the folder."""
+    target = os.path.join(unzip_dir, sha256_of(zip_path)[:16])
+    if not os.path.isdir(target):
+        partial = target + ".partial"
+        with zipfile.ZipFile(zip_path) as archive:
+            for member in archive.namelist():
+                name = os.path.normpath(member)
+                if name.startswith(("..", os.sep)) or not name.lower().endswith(extensions):
+                    continue
+                archive.extract(member, partial)
+        os.makedirs(unzip_dir, exist_ok=True)
+        os.replace(partial, target)
+    found = []
+    for root, _, names in os.walk(target):
+        found += [os.path.join(root, n) for n in names if n.lower().endswith(extensions)]
+    return found
+
+
+def files_of(input_kind, var_name, path, unzip_dir):
+    extensions = EXTENSIONS[input_kind]
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{var_name} = {path!r}: no such file or folder")
+    if os.path.isdir(path):
+        candidates = []
+        for root, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            candidates += [os.path.join(root, n) for n in names if not n.startswith(".")]
+    else:
+        candidates = [path]
+    listed = []
+    for candidate in sorted(candidates):
+        if candidate.lower().endswith(".zip"):
+            listed += [(f, candidate) for f in unzip(candidate, unzip_dir, extensions)]
+        elif candidate.lower().endswith(extensions):
+            listed.append((candidate, None))
+    if not listed:
+        raise ValueError(
+            f"{var_name} = {path!r}: no {' or '.join(extensions)} files found there"
+        )
+    for file_path, container in listed:
+        if os.path.getsize(file_path) == 0:
+            raise ValueError(f"{var_name}: input file {file_path!r} is empty")
+    return listed
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    rows = []
+    for kind, var_name, configured, resolved, unzip_dir, project_dir in dbt.ref(
+        "stg_inputs__locations"
+    ).fetchall():
+        if not configured:
+            if kind in REQUIRED:
+                raise ValueError(f"{var_name} is not set: it must name the VL export")
+            continue
+        for file_path, container in files_of(kind, var_name, resolved, unzip_dir):
+            rows.append((
+                kind,
+                file_path,
+                relative(file_path, project_dir),
+                relative(container, project_dir) if container else None,
+                os.path.getsize(file_path),
+                sha256_of(file_path),
+            ))
+    session.execute(f"create or replace temp table stg_inputs__files_rows ({COLUMNS})")
+    if rows:
+        session.executemany("insert into stg_inputs__files_rows values (?, ?, ?, ?, ?, ?)", rows)
+    return session.sql("select * from stg_inputs__files_rows order by input_kind, file_path")

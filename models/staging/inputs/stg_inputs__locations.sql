@@ -1,0 +1,24 @@
+{#- The input locations from the vars, resolved against the project directory, so the
+    Python inventory model (which cannot read vars or the project path) knows where to look. -#}
+{%- set inputs = [
+    ('vl_export', 'vl_export_path'),
+    ('manifest', 'manifest_path'),
+    ('team_clusters', 'team_clusters_path'),
+    ('decisions', 'decisions_path'),
+] -%}
+
+with locations as (
+    {% for input_kind, var_name in inputs %}
+    {%- set configured = var(var_name) or '' %}
+    select
+        {{ sql_string(input_kind) }} as input_kind,
+        {{ sql_string(var_name) }} as var_name,
+        {{ sql_string(configured) }} as configured_path,
+        {{ sql_string(project_path(configured) if configured else '') }} as resolved_path,
+        {{ sql_string(project_path('target/unzipped')) }} as unzip_dir,
+        {{ sql_string(invocation_args_dict.get('project_dir', '.')) }} as project_dir
+    {{ 'union all' if not loop.last }}
+    {% endfor %}
+)
+
+select * from locations

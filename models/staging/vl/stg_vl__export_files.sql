@@ -1,0 +1,23 @@
+{#- One row per VL export file with its info block: what each file claims to hold. -#}
+
+with source as (
+    select * from {{ read_vl_export(source('vl', 'export')) }}
+),
+
+renamed as (
+    select
+        {{ display_path('filename') }} as export_file,
+        info ->> 'schema_version' as schema_version,
+        info ->> 'dataset' as dataset_name,
+        info ->> 'exported_by' as exported_by,
+        info ->> 'export_time' as exported_at_text,
+        {#- One doc example prints "10,000,000": read the digits only. -#}
+        try_cast(replace(info ->> 'total_media_items', ',', '') as bigint)
+            as declared_media_items,
+        case when json_type(media_items) = 'ARRAY'
+            then json_array_length(media_items) end as media_items_in_file,
+        json_type(media_items) as media_items_json_type
+    from source
+)
+
+select * from renamed
