@@ -15,7 +15,7 @@ with locations as (
         {{ sql_string(var_name) }} as var_name,
         {{ sql_string(configured) }} as configured_path,
         {{ sql_string(project_path(configured) if configured else '') }} as resolved_path,
-        {{ sql_string(project_path('target/unzipped')) }} as unzip_dir,
+        {{ sql_string(project_path(invocation_args_dict.get('target_path') or 'target') ~ '/unzipped') }} as unzip_dir,
         {{ sql_string(invocation_args_dict.get('project_dir', '.')) }} as project_dir
     {{ 'union all' if not loop.last }}
     {% endfor %}
