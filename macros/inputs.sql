@@ -72,22 +72,32 @@
     {{ return(adapter.dispatch('read_vl_export', 'vl_clean')(source_relation)) }}
 {%- endmacro %}
 
+{% macro vl_export_columns() -%}
+    {#- The VL export as DuckDB reads it: the nesting is typed (fast, columnar), leaves
+        whose type users get wrong stay JSON or text and are checked in staging. The
+        inventory model probes every file with this and explains any file that fails. -#}
+    {info: 'JSON', media_items: '{{ vl_media_items_type() }}'}
+{%- endmacro %}
+
+{% macro vl_media_items_type() -%}
+    STRUCT(media_id JSON, media_type VARCHAR, file_name VARCHAR, file_path JSON, file_size VARCHAR, height VARCHAR, width VARCHAR, url VARCHAR, cluster_id VARCHAR, uniqueness_score VARCHAR, metadata_items STRUCT("type" VARCHAR, tag_name VARCHAR, properties STRUCT(issue_type VARCHAR, confidence VARCHAR, duplicate_group_id VARCHAR, duplicate_threshold VARCHAR, issues_description VARCHAR, tag_name VARCHAR, assigned_date VARCHAR, category_name VARCHAR, "source" VARCHAR, original_id VARCHAR, bbox VARCHAR, metadata_items VARCHAR, "text" VARCHAR, video_name VARCHAR, frame_timestamp VARCHAR))[])[]
+{%- endmacro %}
+
 {% macro duckdb__read_vl_export(source_relation) -%}
-    {#- One row per export file; media_items kept as JSON so every record can be checked
-        field by field instead of failing on the first odd type. -#}
+    {#- One row per export file, with its media items as a typed list. -#}
     {%- set files = input_files('vl_export') -%}
     {%- if files -%}
         read_json(
             {{ file_list(files) }},
             filename = true,
             format = 'auto',
-            columns = {info: 'JSON', media_items: 'JSON'},
+            columns = {{ vl_export_columns() }},
             maximum_object_size = {{ var("json_max_file_mb") * 1048576 }}
         )
     {%- else -%}
         (select
             cast(null as json) as info,
-            cast(null as json) as media_items,
+            cast(null as {{ vl_media_items_type() }}) as media_items,
             cast(null as varchar) as filename
         where false)
     {%- endif -%}

@@ -40,12 +40,22 @@
 
 
 {% macro dataset_path(path_expr) -%}
-    {#- A dataset-relative path: forward slashes, no leading ./ or /, the VL prefix removed. -#}
+    {#- A dataset-relative path: forward slashes, no leading ./ or /, the VL prefix removed.
+        The regular expressions run only on paths that need them (a manifest has millions). -#}
     {%- set prefix = var('vl_path_prefix') -%}
-    regexp_replace(
-        regexp_replace(replace(trim({{ path_expr }}), chr(92), '/'), '^(\./|/)+', ''),
-        '^{{ prefix | replace(".", "\\.") }}', ''
-    )
+    case
+        when {{ dbt.position('chr(92)', path_expr) }} > 0
+            or substr({{ path_expr }}, 1, 1) in ('.', '/', ' ')
+            or substr({{ path_expr }}, length({{ path_expr }}), 1) = ' '
+            {%- if prefix %}
+            or substr({{ path_expr }}, 1, {{ prefix | length }}) = '{{ prefix }}'
+            {%- endif %}
+        then regexp_replace(
+            regexp_replace(replace(trim({{ path_expr }}), chr(92), '/'), '^(\./|/)+', ''),
+            '^{{ prefix | replace(".", "\\.") }}', ''
+        )
+        else {{ path_expr }}
+    end
 {%- endmacro %}
 
 

@@ -31,7 +31,7 @@ team_images as (
     left join {{ ref('int_images_resolved') }} as by_id
         on stg.team_image_id = by_id.image_id
     left join {{ ref('int_images_resolved') }} as by_path
-        on by_id.image_id is null and stg.image_path = by_path.image_path
+        on stg.image_path = by_path.image_path
 ),
 
 vl_memberships as (

@@ -8,29 +8,18 @@ with manifest as (
     select
         image_id,
         image_path,
+        file_name,
         split_text,
         label_text
     from {{ ref('stg_dataset__manifest') }}
     where image_id is not null and image_id != ''
 ),
 
-manifest_by_path as (
-    select image_path, min(image_id) as image_id
-    from manifest
-    group by 1
-),
-
-manifest_by_file_name as (
-    select {{ base_name('image_path') }} as file_name, min(image_id) as image_id
-    from manifest
-    group by 1
-    having count(*) = 1
-),
-
 vl_media as (
     select
         media_id,
-        dataset_path
+        dataset_path,
+        {{ base_name('dataset_path') }} as file_name
     from {{ ref('int_media_items_deduplicated') }}
 ),
 
@@ -46,6 +35,7 @@ team_images as (
     select
         team_image_id,
         image_path,
+        {{ base_name('image_path') }} as file_name,
         label_text,
         split_text
     from {{ ref('stg_team__cluster_images') }}
@@ -55,21 +45,33 @@ label_keys as (
     select label_key, class_index, is_ambiguous from {{ ref('int_class_label_keys') }}
 ),
 
+{#- Matching joins the few VL and team records to the manifest, never the manifest to
+    itself: a manifest has millions of rows. -#}
+vl_by_path as (
+    select vl_media.media_id, min(manifest.image_id) as image_id
+    from vl_media
+    inner join manifest on vl_media.dataset_path = manifest.image_path
+    group by 1
+),
+
+vl_by_file_name as (
+    select vl_media.media_id, min(manifest.image_id) as image_id
+    from vl_media
+    inner join manifest on vl_media.file_name = manifest.file_name
+    where vl_media.media_id not in (select media_id from vl_by_path)
+    group by 1
+    having count(*) = 1
+),
+
 vl_matched as (
     select
         vl_media.media_id,
         vl_media.dataset_path,
-        coalesce(by_path.image_id, by_file_name.image_id, vl_media.dataset_path) as image_id,
-        case
-            when by_path.image_id is not null then 'path'
-            when by_file_name.image_id is not null then 'file_name'
-        end as manifest_match
+        coalesce(vl_by_path.image_id, vl_by_file_name.image_id, vl_media.dataset_path)
+            as image_id
     from vl_media
-    left join manifest_by_path as by_path
-        on vl_media.dataset_path = by_path.image_path
-    left join manifest_by_file_name as by_file_name
-        on by_path.image_id is null
-        and {{ base_name('vl_media.dataset_path') }} = by_file_name.file_name
+    left join vl_by_path on vl_media.media_id = vl_by_path.media_id
+    left join vl_by_file_name on vl_media.media_id = vl_by_file_name.media_id
 ),
 
 vl_per_image as (
@@ -78,33 +80,37 @@ vl_per_image as (
         min(vl_matched.media_id) as media_id,
         min(vl_matched.dataset_path) as vl_path,
         min(vl_labels.label_text) as vl_label_text,
-        min(vl_labels.tagged_split) as vl_tagged_split,
-        count(distinct vl_matched.media_id) as media_items
+        min(vl_labels.tagged_split) as vl_tagged_split
     from vl_matched
     left join vl_labels on vl_matched.media_id = vl_labels.media_id
     group by 1
 ),
 
+team_by_manifest as (
+    select
+        team_images.team_image_id,
+        team_images.image_path,
+        min(coalesce(by_id.image_id, by_path.image_id)) as image_id
+    from team_images
+    left join manifest as by_id on team_images.team_image_id = by_id.image_id
+    left join manifest as by_path on team_images.image_path = by_path.image_path
+    group by 1, 2
+),
+
 team_matched as (
     select
         coalesce(
-            by_id.image_id, by_path.image_id, by_file_name.image_id,
-            vl_by_path.image_id, team_images.image_path, team_images.team_image_id
+            team_by_manifest.image_id, vl_by_path.image_id,
+            team_images.image_path, team_images.team_image_id
         ) as image_id,
         team_images.image_path,
         team_images.label_text,
         team_images.split_text
     from team_images
-    left join manifest as by_id on team_images.team_image_id = by_id.image_id
-    left join manifest_by_path as by_path
-        on by_id.image_id is null and team_images.image_path = by_path.image_path
-    left join manifest_by_file_name as by_file_name
-        on by_id.image_id is null and by_path.image_id is null
-        and {{ base_name('team_images.image_path') }} = by_file_name.file_name
-    left join vl_matched as vl_by_path
-        on by_id.image_id is null and by_path.image_id is null
-        and by_file_name.image_id is null
-        and team_images.image_path = vl_by_path.dataset_path
+    left join team_by_manifest
+        on team_images.team_image_id = team_by_manifest.team_image_id
+        and team_images.image_path = team_by_manifest.image_path
+    left join vl_matched as vl_by_path on team_images.image_path = vl_by_path.dataset_path
 ),
 
 team_per_image as (
@@ -117,67 +123,82 @@ team_per_image as (
     group by 1
 ),
 
-all_image_ids as (
-    select image_id from manifest
-    union
+images_outside_manifest as (
     select image_id from vl_per_image
+    where image_id not in (select image_id from manifest)
     union
     select image_id from team_per_image
+    where image_id not in (select image_id from manifest)
 ),
 
 joined as (
     select
-        all_image_ids.image_id,
-        manifest.image_id is not null as is_in_manifest,
+        all_images.image_id,
+        all_images.is_in_manifest,
         vl_per_image.image_id is not null as is_in_vl_export,
         team_per_image.image_id is not null as is_in_team_clusters,
         vl_per_image.media_id,
-        coalesce(manifest.image_path, vl_per_image.vl_path, team_per_image.team_path)
+        coalesce(all_images.image_path, vl_per_image.vl_path, team_per_image.team_path)
             as image_path,
-        manifest.split_text as manifest_split_text,
+        all_images.split_text as manifest_split_text,
         team_per_image.team_split,
-        {{ normalized_split('manifest.split_text') }} as manifest_split,
+        {{ normalized_split('all_images.split_text') }} as manifest_split,
         vl_per_image.vl_tagged_split,
-        manifest.label_text as manifest_label_text,
+        all_images.label_text as manifest_label_text,
         vl_per_image.vl_label_text,
         team_per_image.team_label_text
-    from all_image_ids
-    left join manifest on all_image_ids.image_id = manifest.image_id
-    left join vl_per_image on all_image_ids.image_id = vl_per_image.image_id
-    left join team_per_image on all_image_ids.image_id = team_per_image.image_id
-),
-
-with_split as (
-    select
-        *,
-        {{ split_from_file_name('image_path') }} as file_name_split,
-        {{ split_from_path_segment('image_path') }} as path_segment_split
-    from joined
+    from (
+        select image_id, image_path, split_text, label_text, true as is_in_manifest
+        from manifest
+        union all
+        select
+            image_id,
+            cast(null as {{ dbt.type_string() }}),
+            cast(null as {{ dbt.type_string() }}),
+            cast(null as {{ dbt.type_string() }}),
+            false
+        from images_outside_manifest
+    ) as all_images
+    left join vl_per_image on all_images.image_id = vl_per_image.image_id
+    left join team_per_image on all_images.image_id = team_per_image.image_id
 ),
 
 resolved as (
     select
-        with_split.*,
-        coalesce(team_split, manifest_split, vl_tagged_split, file_name_split, path_segment_split)
-            as split,
+        joined.*,
+        {#- R1: the first source that answers wins; the name patterns are only evaluated for
+            images that no earlier source placed. -#}
         case
             when team_split is not null then 'input_field'
             when manifest_split is not null then 'manifest'
             when vl_tagged_split is not null then 'vl_user_tag'
-            when file_name_split is not null then 'file_name'
-            when path_segment_split is not null then 'path_segment'
+            when {{ split_from_file_name('image_path') }} is not null then 'file_name'
+            when {{ split_from_path_segment('image_path') }} is not null then 'path_segment'
         end as split_source,
-        coalesce(
-            nullif(trim(manifest_label_text), ''),
-            nullif(trim(vl_label_text), ''),
-            nullif(trim(team_label_text), '')
-        ) as label_text,
         case
             when nullif(trim(manifest_label_text), '') is not null then 'manifest'
             when nullif(trim(vl_label_text), '') is not null then 'vl_image_label'
             when nullif(trim(team_label_text), '') is not null then 'team_clusters'
         end as label_source
-    from with_split
+    from joined
+),
+
+resolved_values as (
+    select
+        resolved.*,
+        case split_source
+            when 'input_field' then team_split
+            when 'manifest' then manifest_split
+            when 'vl_user_tag' then vl_tagged_split
+            when 'file_name' then {{ split_from_file_name('image_path') }}
+            when 'path_segment' then {{ split_from_path_segment('image_path') }}
+        end as split,
+        case label_source
+            when 'manifest' then trim(manifest_label_text)
+            when 'vl_image_label' then trim(vl_label_text)
+            when 'team_clusters' then trim(team_label_text)
+        end as label_text
+    from resolved
 ),
 
 final as (
@@ -188,7 +209,6 @@ final as (
 
         ---------- strings
         resolved.image_path,
-        {{ base_name('resolved.image_path') }} as file_name,
         resolved.split,
         resolved.split_source,
         resolved.label_text,
@@ -211,7 +231,7 @@ final as (
         resolved.is_in_manifest,
         resolved.is_in_vl_export,
         resolved.is_in_team_clusters
-    from resolved
+    from resolved_values as resolved
     left join label_keys
         on {{ label_lookup_key('resolved.label_text') }} = label_keys.label_key
     left join label_keys as vl_label_keys

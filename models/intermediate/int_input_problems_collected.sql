@@ -6,10 +6,6 @@ with media_items as (
     select * from {{ ref('stg_vl__media_items') }}
 ),
 
-export_files as (
-    select * from {{ ref('stg_vl__export_files') }}
-),
-
 metadata_items as (
     select * from {{ ref('stg_vl__metadata_items') }}
 ),
@@ -40,45 +36,18 @@ memberships as (
     select threshold, origin from {{ ref('int_duplicate_memberships_unioned') }}
 ),
 
-export_file_problems as (
-    select
-        'error' as severity,
-        'export_without_media_items' as check_name,
-        export_file as input_file,
-        'top level' as record,
-        'media_items' as field,
-        media_items_json_type as value,
-        'a VL export file needs a media_items list' as message,
-        cast(null as {{ dbt.type_string() }}) as image_id
-    from export_files
-    where media_items_json_type is null or media_items_json_type != 'ARRAY'
-),
-
 media_item_problems as (
     select
-        'error',
-        'media_item_not_an_object',
-        export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
-        '',
-        item_json_type,
-        'each media item must be a JSON object',
-        cast(null as {{ dbt.type_string() }})
+        'error' as severity,
+        'missing_media_id' as check_name,
+        export_file as input_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']') as record,
+        'media_id' as field,
+        coalesce(media_id_json_type, 'missing') as value,
+        'media_id is required and must be a string' as message,
+        cast(null as {{ dbt.type_string() }}) as image_id
     from media_items
-    where item_json_type != 'OBJECT'
-    union all
-    select
-        'error',
-        'missing_media_id',
-        export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
-        'media_id',
-        media_id_json_type,
-        'media_id is required and must be a string',
-        cast(null as {{ dbt.type_string() }})
-    from media_items
-    where item_json_type = 'OBJECT'
-        and (media_id_json_type is null or media_id_json_type != 'VARCHAR' or media_id = '')
+    where media_id_json_type is null or media_id_json_type != 'VARCHAR' or media_id = ''
     union all
     select
         'error',
@@ -86,25 +55,11 @@ media_item_problems as (
         export_file,
         concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
         'file_path',
-        file_path_json_type,
+        coalesce(file_path_json_type, 'missing'),
         'file_path is required and must be a string',
         cast(null as {{ dbt.type_string() }})
     from media_items
-    where item_json_type = 'OBJECT'
-        and (file_path_json_type is null or file_path_json_type != 'VARCHAR' or file_path = '')
-    union all
-    select
-        'error',
-        'metadata_items_not_a_list',
-        export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
-        'metadata_items',
-        metadata_items_json_type,
-        'metadata_items must be a list when present',
-        cast(null as {{ dbt.type_string() }})
-    from media_items
-    where item_json_type = 'OBJECT' and metadata_items_json_type is not null
-        and metadata_items_json_type not in ('ARRAY', 'NULL')
+    where file_path_json_type is null or file_path_json_type != 'VARCHAR' or file_path = ''
 ),
 
 metadata_problems as (
@@ -204,16 +159,18 @@ manifest_problems as (
     select
         'error',
         'duplicate_image_id',
-        min(manifest_file),
-        concat('rows ', {{ sorted_string_agg('cast(row_number as ' ~ dbt.type_string() ~ ')', ', ') }}),
+        min(manifest.manifest_file),
+        concat('rows ', {{ sorted_string_agg('cast(manifest.row_number as ' ~ dbt.type_string() ~ ')', ', ') }}),
         'image_id',
-        image_id,
+        manifest.image_id,
         'the image id appears on more than one manifest row',
-        image_id
+        manifest.image_id
     from manifest
-    where image_id is not null and image_id != ''
-    group by image_id
-    having count(*) > 1
+    {# Count first, then describe only the repeated ids: the manifest has millions of rows. #}
+    inner join (
+        select image_id from manifest group by 1 having count(*) > 1
+    ) as repeated on manifest.image_id = repeated.image_id
+    group by manifest.image_id
     union all
     select
         'warning',
@@ -309,8 +266,6 @@ threshold_problems as (
 ),
 
 unioned as (
-    select * from export_file_problems
-    union all
     select * from media_item_problems
     union all
     select * from metadata_problems

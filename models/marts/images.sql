@@ -24,7 +24,6 @@ final as (
 
         ---------- strings
         images.image_path,
-        images.file_name,
         images.split,
         images.split_source,
         classes.wnid,

@@ -22,6 +22,8 @@ renamed as (
         ---------- strings
         {{ dataset_path(pick_column(columns, ['path', 'image_path', 'file_path', 'filename_in_dataset', 'file_name'])) }}
             as image_path,
+        {{ base_name(pick_column(columns, ['path', 'image_path', 'file_path', 'filename_in_dataset', 'file_name'])) }}
+            as file_name,
         {{ pick_column(columns, ['split', 'subset', 'partition']) }} as split_text,
         trim({{ pick_column(columns, ['label', 'class', 'class_index', 'wnid', 'category_name']) }})
             as label_text
@@ -37,6 +39,7 @@ select
     cast(null as {{ dbt.type_string() }}) as manifest_file,
     cast(null as bigint) as row_number,
     cast(null as {{ dbt.type_string() }}) as image_path,
+    cast(null as {{ dbt.type_string() }}) as file_name,
     cast(null as {{ dbt.type_string() }}) as split_text,
     cast(null as {{ dbt.type_string() }}) as label_text
 where false

@@ -4,6 +4,7 @@ Python because SQL cannot list folders, unzip a VL export or hash files. A missi
 empty input stops the build here with a message naming the var and the path.
 """
 import hashlib
+import json
 import os
 import zipfile
 
@@ -78,10 +79,65 @@ def files_of(input_kind, var_name, path, unzip_dir):
     return listed
 
 
+def where_vl_export_is_wrong(path, shown):
+    """Names the first record and field that keep a VL export file from being read."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+    except UnicodeDecodeError as error:
+        return f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})"
+    except json.JSONDecodeError as error:
+        return (f"{shown}: malformed or truncated JSON at line {error.lineno} column "
+                f"{error.colno} (byte {error.pos}): {error.msg}")
+    if not isinstance(document, dict):
+        return (f"{shown}: top level is a JSON {type(document).__name__}; a VL export is an "
+                "object with info and a media_items list")
+    items = document.get("media_items")
+    if not isinstance(items, list):
+        return f"{shown}: field media_items must be a list, found {type(items).__name__}"
+    for i, item in enumerate(items):
+        record = f"media_items[{i}]"
+        if not isinstance(item, dict):
+            return f"{shown}: record {record} must be an object, found {type(item).__name__}"
+        for field, value in item.items():
+            if field in ("media_id", "file_path", "metadata_items"):
+                continue
+            if isinstance(value, (dict, list)):
+                return (f"{shown}: record {record}, field {field} must be a single value, "
+                        f"found {type(value).__name__}")
+        entries = item.get("metadata_items")
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            return (f"{shown}: record {record}, field metadata_items must be a list, "
+                    f"found {type(entries).__name__}")
+        for j, entry in enumerate(entries):
+            where = f"{record}.metadata_items[{j}]"
+            if not isinstance(entry, dict):
+                return f"{shown}: record {where} must be an object, found {type(entry).__name__}"
+            if not isinstance(entry.get("properties", {}), (dict, type(None))):
+                return f"{shown}: record {where}, field properties must be an object"
+            if isinstance(entry.get("type"), (dict, list)):
+                return f"{shown}: record {where}, field type must be a string"
+    return None
+
+
+def probe_vl_export(session, path, shown, columns, max_bytes):
+    """Reads the file the way staging will; on failure explains where, then stops."""
+    try:
+        session.sql(
+            f"select count(*) from read_json('{path}', format = 'auto', columns = {columns}, "
+            f"maximum_object_size = {max_bytes})"
+        ).fetchall()
+    except Exception as error:  # DuckDB's own message names the file but not the record
+        reason = where_vl_export_is_wrong(path, shown) or f"{shown}: {error}"
+        raise ValueError(f"Bad input in the VL export: {reason}") from None
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     rows = []
-    for kind, var_name, configured, resolved, unzip_dir, project_dir in dbt.ref(
+    for kind, var_name, configured, resolved, unzip_dir, project_dir, columns, max_bytes in dbt.ref(
         "stg_inputs__locations"
     ).fetchall():
         if not configured:
@@ -89,10 +145,13 @@ def model(dbt, session):
                 raise ValueError(f"{var_name} is not set: it must name the VL export")
             continue
         for file_path, container in files_of(kind, var_name, resolved, unzip_dir):
+            shown = relative(file_path, project_dir)
+            if kind == "vl_export":
+                probe_vl_export(session, file_path.replace("'", "''"), shown, columns, max_bytes)
             rows.append((
                 kind,
                 file_path,
-                relative(file_path, project_dir),
+                shown,
                 relative(container, project_dir) if container else None,
                 os.path.getsize(file_path),
                 sha256_of(file_path),

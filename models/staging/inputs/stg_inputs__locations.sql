@@ -16,7 +16,10 @@ with locations as (
         {{ sql_string(configured) }} as configured_path,
         {{ sql_string(project_path(configured) if configured else '') }} as resolved_path,
         {{ sql_string(project_path(invocation_args_dict.get('target_path') or 'target') ~ '/unzipped') }} as unzip_dir,
-        {{ sql_string(invocation_args_dict.get('project_dir', '.')) }} as project_dir
+        {{ sql_string(invocation_args_dict.get('project_dir', '.')) }} as project_dir,
+        {{ sql_string(vl_export_columns() if input_kind == 'vl_export' else '') }}
+            as reader_columns,
+        {{ var('json_max_file_mb') * 1048576 }} as max_file_bytes
     {{ 'union all' if not loop.last }}
     {% endfor %}
 )

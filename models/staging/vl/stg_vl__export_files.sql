@@ -14,9 +14,7 @@ renamed as (
         {#- One doc example prints "10,000,000": read the digits only. -#}
         try_cast(replace(info ->> 'total_media_items', ',', '') as bigint)
             as declared_media_items,
-        case when json_type(media_items) = 'ARRAY'
-            then json_array_length(media_items) end as media_items_in_file,
-        json_type(media_items) as media_items_json_type
+        cast(len(media_items) as bigint) as media_items_in_file
     from source
 )
 

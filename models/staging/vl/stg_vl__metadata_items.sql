@@ -7,28 +7,25 @@ with media_items as (
         media_id,
         export_file,
         item_index,
-        metadata_items_json
+        metadata_items
     from {{ ref('stg_vl__media_items') }}
-    where metadata_items_json_type = 'ARRAY'
 ),
 
 entries as (
     select
-        media_items.media_id,
-        media_items.export_file,
-        media_items.item_index,
-        entries.entry,
-        entries.entry_ordinal
-    from media_items,
-        unnest(cast(media_items.metadata_items_json as json [])) with ordinality
-            as entries (entry, entry_ordinal)
+        media_id,
+        export_file,
+        item_index,
+        unnest(metadata_items) as entry,
+        generate_subscripts(metadata_items, 1) as entry_ordinal
+    from media_items
 ),
 
 renamed as (
     select
         ---------- ids
         media_id,
-        entry -> 'properties' ->> 'duplicate_group_id' as duplicate_group_id,
+        entry.properties.duplicate_group_id as duplicate_group_id,
 
         ---------- where the record came from
         export_file,
@@ -36,25 +33,25 @@ renamed as (
         cast(entry_ordinal - 1 as integer) as entry_index,
 
         ---------- strings
-        entry ->> 'type' as entry_type,
-        entry -> 'properties' ->> 'issue_type' as raw_issue_type,
-        entry -> 'properties' ->> 'issues_description' as issue_description,
+        entry.type as entry_type,
+        entry.properties.issue_type as raw_issue_type,
+        entry.properties.issues_description as issue_description,
         {#- Tags appear as properties.tag_name, or as tag_name on the entry itself. -#}
-        coalesce(entry -> 'properties' ->> 'tag_name', entry ->> 'tag_name') as tag_name,
-        entry -> 'properties' ->> 'assigned_date' as tag_assigned_at_text,
-        entry -> 'properties' ->> 'category_name' as category_name,
-        entry -> 'properties' ->> 'source' as label_source,
+        coalesce(entry.properties.tag_name, entry.tag_name) as tag_name,
+        entry.properties.assigned_date as tag_assigned_at_text,
+        entry.properties.category_name as category_name,
+        entry.properties."source" as label_source,
 
         ---------- numerics
-        try_cast(entry -> 'properties' ->> 'confidence' as double) as confidence,
-        try_cast(entry -> 'properties' ->> 'duplicate_threshold' as double)
-            as duplicate_threshold,
-        try_cast(entry -> 'properties' ->> 'original_id' as bigint) as original_id,
+        try_cast(entry.properties.confidence as double) as confidence,
+        try_cast(entry.properties.duplicate_threshold as double) as duplicate_threshold,
+        try_cast(entry.properties.original_id as bigint) as original_id,
 
         ---------- raw, for the input checks
-        entry -> 'properties' ->> 'confidence' as confidence_text,
-        entry -> 'properties' ->> 'duplicate_threshold' as duplicate_threshold_text,
-        entry -> 'properties' as properties_json
+        entry.properties.confidence as confidence_text,
+        entry.properties.duplicate_threshold as duplicate_threshold_text,
+        entry.properties.bbox as bbox_text,
+        entry.properties.metadata_items as object_metadata_items_json
     from entries
 )
 
