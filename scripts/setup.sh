@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command for a new user: installs everything, generates the sample ImageNet-1K
-# (full scale, deterministic), runs `dbt build` on it and says where the results are.
+# (full scale, deterministic), seeds reviews/ with two demo reviewers' decision logs,
+# runs `dbt build` and says where the results are.
 # VL_SAMPLE_PROFILE=small makes a quick small sample instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,18 +12,18 @@ bash scripts/install.sh
 if [ ! -f "$sample/truth.json" ]; then
     .venv/bin/python scripts/generate_sample_data.py --profile "$profile" --out "$sample"
 fi
+# The demo decisions are copied once; reviewers' own logs in reviews/ are never touched.
+mkdir -p reviews
+if [ -z "$(ls reviews/*.csv 2>/dev/null)" ]; then
+    cp "$sample"/decisions/*.csv reviews/
+fi
 
-vars="{vl_export_path: $sample/vl_export, manifest_path: $sample/manifest.parquet, decisions_path: $sample/decisions}"
-.venv/bin/dbt build --vars "$vars"
+.venv/bin/dbt build --vars "{vl_export_path: $sample/vl_export, manifest_path: $sample/manifest.parquet, image_root: $sample/images}"
 
-deliverables=$(.venv/bin/python - <<'PY'
-import yaml, os
-print(yaml.safe_load(open("dbt_project.yml"))["vars"]["deliverables_dir"])
-PY
-)
 echo
-cat "$deliverables"/*_summary.md
+cat manifests/imagenet1k_summary.md
 echo
-echo "Deliverables: $(pwd)/$deliverables/"
-ls -1 "$deliverables"
-echo "Database:     $(pwd)/target/vl_clean.duckdb  (open with: .venv/bin/duckdb target/vl_clean.duckdb)"
+echo "Deliverables: $(pwd)/manifests/"
+ls -1 manifests
+echo "Database:     $(pwd)/target/vl_clean.duckdb  (query: .venv/bin/duckdb target/vl_clean.duckdb)"
+echo "Review page:  .venv/bin/python scripts/review_server.py --reviewer YOUR_NAME --image-root $sample/images"

@@ -13,6 +13,7 @@ EXTENSIONS = {
     "manifest": (".csv", ".parquet"),
     "team_clusters": (".json",),
     "decisions": (".csv",),
+    "findings": (".csv",),
 }
 REQUIRED = {"vl_export"}
 COLUMNS = (

@@ -5,6 +5,7 @@
     ('manifest', 'manifest_path'),
     ('team_clusters', 'team_clusters_path'),
     ('decisions', 'decisions_path'),
+    ('findings', 'findings_path'),
 ] -%}
 
 with locations as (

@@ -1,0 +1,55 @@
+{#- The team's flat findings CSV (`image_id, image_path, current_label, suggested_label,
+    confidence, issue_type`, with the fallbacks their scripts used), one row per line. -#}
+{%- set source_sql = read_flat_file('findings') -%}
+{%- set _ = source('team', 'findings') -%}
+
+{%- if source_sql %}
+{%- set columns = input_columns(source_sql) %}
+
+with source as (
+    select * from {{ source_sql }}
+),
+
+renamed as (
+    select
+        ---------- ids
+        trim({{ pick_column(columns, ['image_id', 'id', 'media_id']) }}) as team_image_id,
+
+        ---------- where the record came from
+        {{ display_path('filename') }} as findings_file,
+        cast(source_row_number as bigint) as row_number,
+
+        ---------- strings
+        {{ dataset_path(pick_column(columns, ['image_path', 'path', 'file_path', 'filename'])) }}
+            as image_path,
+        trim({{ pick_column(columns, ['current_label', 'label', 'class', 'original_label']) }})
+            as current_label_text,
+        trim({{ pick_column(columns, ['suggested_label', 'issues_description', 'description']) }})
+            as suggested_label_text,
+        lower(trim({{ pick_column(columns, ['issue_type', 'flag', 'reason']) }})) as raw_issue_type,
+
+        ---------- numerics
+        {{ pick_column(columns, ['confidence', 'value', 'score']) }} as confidence_text
+    from source
+)
+
+select
+    *,
+    try_cast(confidence_text as double) as confidence
+from renamed
+
+{%- else %}
+
+select
+    cast(null as {{ dbt.type_string() }}) as team_image_id,
+    cast(null as {{ dbt.type_string() }}) as findings_file,
+    cast(null as bigint) as row_number,
+    cast(null as {{ dbt.type_string() }}) as image_path,
+    cast(null as {{ dbt.type_string() }}) as current_label_text,
+    cast(null as {{ dbt.type_string() }}) as suggested_label_text,
+    cast(null as {{ dbt.type_string() }}) as raw_issue_type,
+    cast(null as {{ dbt.type_string() }}) as confidence_text,
+    cast(null as double) as confidence
+where false
+
+{%- endif %}
