@@ -67,10 +67,9 @@
 
 
 {% macro fraction(numerator, denominator) -%}
-    {#- Cast before dividing: Trino truncates integer division. -#}
+    {#- Cast to double before dividing: Trino truncates integer division, float is 4 bytes. -#}
     case when {{ denominator }} = 0 then null
-        else cast({{ numerator }} as {{ dbt.type_float() }})
-            / cast({{ denominator }} as {{ dbt.type_float() }})
+        else cast({{ numerator }} as double) / cast({{ denominator }} as double)
     end
 {%- endmacro %}
 

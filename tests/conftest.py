@@ -58,11 +58,13 @@ def run_dbt(workdir, dbt_vars, command="build", extra_args=(), deliverables_dir=
 
 
 def sample_vars(sample_dir, **overrides):
+    """Vars for a build on a generated sample, without its demo decision logs."""
     sample_dir = Path(sample_dir)
     values = {
         "vl_export_path": str(sample_dir / "vl_export"),
         "manifest_path": str(sample_dir / "manifest.parquet"),
-        "decisions_path": str(sample_dir / "decisions"),
+        "decisions_path": "",
+        "image_root": str(sample_dir / "images"),
     }
     values.update(overrides)
     return values
@@ -92,6 +94,15 @@ def truth(small_sample):
 def small_build(small_sample, tmp_path_factory):
     """One successful default-policy build on the small sample, shared by read-only tests."""
     run = run_dbt(tmp_path_factory.mktemp("small_build"), sample_vars(small_sample))
+    assert run.ok, run.output[-4000:]
+    return run
+
+
+@pytest.fixture(scope="session")
+def reviewed_build(small_sample, tmp_path_factory):
+    """A build on the small sample with its two demo reviewers' decision logs."""
+    run = run_dbt(tmp_path_factory.mktemp("reviewed_build"), sample_vars(
+        small_sample, decisions_path=str(small_sample / "decisions")))
     assert run.ok, run.output[-4000:]
     return run
 

@@ -277,6 +277,8 @@ unioned as (
     select * from image_problems
     union all
     select * from threshold_problems
+    union all
+    select * from {{ ref('int_review_problems_collected') }}
 )
 
 select * from unioned

@@ -18,6 +18,35 @@ near as (
     select near_cluster_id from {{ ref('near_duplicate_candidates') }}
 ),
 
+final_removals as (
+    select image_id, split, reason from {{ ref('final_removals') }}
+),
+
+relabels as (
+    select image_id, split from {{ ref('relabels') }}
+),
+
+blocked as (
+    select image_id from {{ ref('blocked_train_removals') }}
+),
+
+overrides as (
+    select image_id from {{ ref('leak_overrides') }}
+),
+
+mislabels_confirmed as (
+    select findings.image_id
+    from {{ ref('findings') }} as findings
+    inner join {{ ref('int_final_actions_resolved') }} as actions
+        on findings.image_id = actions.image_id
+    where findings.issue_type = 'mislabel'
+        and actions.reviewer_action in ('remove', 'relabel')
+),
+
+queue as (
+    select state from {{ ref('review_queue') }}
+),
+
 problems as (
     select severity, check_name from {{ ref('input_problems') }}
 ),
@@ -33,7 +62,8 @@ per_split as (
         split_names.split,
         split_names.split_order,
         (select count(*) from images where images.split = split_names.split) as samples,
-        (select count(*) from removals where removals.split = split_names.split) as removed
+        (select count(*) from final_removals
+         where final_removals.split = split_names.split) as removed
     from split_names
 ),
 
@@ -91,11 +121,44 @@ figures as (
         (select count(*) from removals where reason = 'multi_label_cluster'),
         'val members of multi-label clusters (R5, policy remove_val)'
     union all
-    select 60, 'clean_size', 'all',
-        (select count(*) from images) - (select count(*) from removals), 'images kept'
+    select 53, 'leak_overrides', 'all', (select count(*) from overrides),
+        'val images a reviewer kept as not_duplicate (R3 override)'
     union all
-    select 60 + split_order, 'clean_size', split, samples - removed, concat('images kept in ', split)
+    select 54, 'final_removals', 'all', (select count(*) from final_removals),
+        'images removed after review: rules plus reviewers (the final removal list)'
+    union all
+    select 55, 'final_removals', 'reviewed_remove',
+        (select count(*) from final_removals where reason = 'reviewed_remove'),
+        'images removed by a reviewer decision (R6, R7)'
+    union all
+    select 56, 'mislabels_confirmed', 'all', (select count(distinct image_id) from mislabels_confirmed),
+        'VL mislabel findings a reviewer confirmed by removing or relabelling'
+    union all
+    select 57, 'images_to_relabel', 'all', (select count(*) from relabels),
+        'images the reviewers relabel (the relabel map)'
+    union all
+    select 58, 'blocked_train_removals', 'all', (select count(*) from blocked),
+        'reviewer removals of train images blocked by train_removal_policy (R7)'
+    union all
+    select 60, 'clean_size', 'all',
+        (select count(*) from images) - (select count(*) from final_removals),
+        'images kept after review'
+    union all
+    select 60 + split_order, 'clean_size', split, samples - removed,
+        concat('images kept in ', split, ' after review')
     from per_split where samples > 0
+    union all
+    select 70, 'review_queue', 'all', (select count(*) from queue), 'items that need a human decision'
+    union all
+    select 71, 'review_queue', 'decided', (select count(*) from queue where state = 'decided'),
+        'queue items decided'
+    union all
+    select 72, 'review_queue', 'conflict', (select count(*) from queue where state = 'conflict'),
+        'queue items the reviewers disagree on'
+    union all
+    select 73, 'review_queue', 'blocked_by_policy',
+        (select count(*) from queue where state = 'blocked_by_policy'),
+        'queue items whose decision the policy blocks'
     union all
     select 90, 'input_warnings', 'all',
         (select count(*) from problems where severity = 'warning'),

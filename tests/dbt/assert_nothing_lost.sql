@@ -1,5 +1,6 @@
 {#- R9: every staged record is one image, and the counts reconcile with the inputs:
-    manifest rows, distinct VL media items, images, kept plus removed. -#}
+    manifest rows, distinct VL media items, images, and the clean manifest plus the
+    removals add up to the whole dataset. -#}
 with counts as (
     select
         (select count(*) from {{ ref('stg_dataset__manifest') }}) as manifest_rows,
@@ -9,9 +10,8 @@ with counts as (
         (select count(*) from {{ ref('images') }} where media_id is not null) as vl_images,
         (select count(*) from {{ ref('images') }}) as images,
         (select count(distinct image_id) from {{ ref('images') }}) as distinct_images,
-        (select count(*) from {{ ref('val_removals') }}) as removed,
-        (select figure_value from {{ ref('cleaning_summary') }}
-         where metric = 'clean_size' and breakdown = 'all') as clean_size
+        (select count(*) from {{ ref('final_removals') }}) as removed,
+        (select count(*) from {{ ref('clean_manifest') }}) as kept
 )
 
 select *
@@ -19,4 +19,4 @@ from counts
 where manifest_rows != manifest_images
     or vl_media_items != vl_images
     or images != distinct_images
-    or clean_size + removed != images
+    or kept + removed != images

@@ -16,6 +16,8 @@ EXTENSIONS = {
     "findings": (".csv",),
 }
 REQUIRED = {"vl_export"}
+# No decision log yet is normal before anyone reviewed: the review page creates the folder.
+OPTIONAL_WHEN_MISSING = {"decisions"}
 COLUMNS = (
     "input_kind varchar, file_path varchar, display_path varchar, container_path varchar, "
     "size_bytes bigint, sha256 varchar"
@@ -70,6 +72,8 @@ def files_of(input_kind, var_name, path, unzip_dir):
             listed += [(f, candidate) for f in unzip(candidate, unzip_dir, extensions)]
         elif candidate.lower().endswith(extensions):
             listed.append((candidate, None))
+    if not listed and input_kind in OPTIONAL_WHEN_MISSING:
+        return []
     if not listed:
         raise ValueError(
             f"{var_name} = {path!r}: no {' or '.join(extensions)} files found there"
@@ -144,6 +148,8 @@ def model(dbt, session):
         if not configured:
             if kind in REQUIRED:
                 raise ValueError(f"{var_name} is not set: it must name the VL export")
+            continue
+        if kind in OPTIONAL_WHEN_MISSING and not os.path.exists(resolved):
             continue
         for file_path, container in files_of(kind, var_name, resolved, unzip_dir):
             shown = relative(file_path, project_dir)
