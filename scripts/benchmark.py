@@ -2,8 +2,10 @@
 
     .venv/bin/python scripts/benchmark.py [--profile default] [--runs 3]
 
-Each run builds into a fresh database (seeds and all), so the figures are what a new
-user's `dbt build` costs. Peak memory is the largest resident size of the dbt process.
+Each run builds into a fresh database (seeds and all) at the same path, with the same
+vars, so dbt's parse cache (target/benchmark) is reused as it is between a user's builds;
+the first run also pays a full parse, shown as "first run". Peak memory is the largest
+resident size of the dbt process.
 This is a measurement, not a test: it prints figures and never fails on them.
 """
 import argparse
@@ -13,7 +15,6 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,6 +36,10 @@ def ensure_sample(profile):
 
 
 def build_once(sample, workdir):
+    """One build into workdir/bench.duckdb (removed first); workdir/target keeps the parse cache."""
+    for stale in workdir.glob("bench.duckdb*"):
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    target_dir = workdir / "target"
     dbt_vars = {
         "vl_export_path": str(sample / "vl_export"),
         "manifest_path": str(sample / "manifest.parquet"),
@@ -45,7 +50,7 @@ def build_once(sample, workdir):
     started = time.perf_counter()
     process = subprocess.Popen(
         [str(BIN / "dbt"), "build", "--vars", json.dumps(dbt_vars),
-         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")],
+         "--target-path", str(target_dir), "--log-path", str(workdir / "logs")],
         cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     output, _ = process.communicate()
@@ -54,7 +59,7 @@ def build_once(sample, workdir):
     if process.returncode != 0:
         print(output[-4000:])
         raise SystemExit(f"dbt build failed (exit {process.returncode})")
-    results = json.loads((workdir / "target" / "run_results.json").read_text())
+    results = json.loads((target_dir / "run_results.json").read_text())
     return wall, peak_kib, results
 
 
@@ -64,7 +69,9 @@ def report(profile, runs, walls, peak_kib, results, db_path):
     model_time = sum(n["execution_time"] for n in nodes if n["unique_id"].startswith("model."))
     test_time = sum(n["execution_time"] for n in nodes if n["unique_id"].startswith(("test.", "unit_test.")))
     print(f"profile {profile}: dbt build, {len(nodes)} nodes, {runs} run(s) on {os.cpu_count()} cores")
-    print(f"  wall time      min {min(walls):.2f} s, median {sorted(walls)[len(walls) // 2]:.2f} s")
+    later = walls[1:] or walls
+    print(f"  wall time      first run {walls[0]:.2f} s; later runs min {min(later):.2f} s, "
+          f"median {sorted(later)[len(later) // 2]:.2f} s")
     print(f"  peak memory    {peak_kib / 1024:.0f} MiB (largest dbt process)")
     print(f"  dbt start-up   {walls[-1] - executed:.2f} s (parse, connect, before the first node)")
     print(f"  nodes          {executed:.2f} s wall; {model_time:.2f} s in models, "
@@ -85,17 +92,13 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     sample = ensure_sample(args.profile)
+    workdir = PROJECT / "target" / f"benchmark_{args.profile}"
+    workdir.mkdir(parents=True, exist_ok=True)
     walls = []
     for _ in range(args.runs):
-        workdir = Path(tempfile.mkdtemp(prefix="vl_bench_"))
-        try:
-            wall, peak_kib, results = build_once(sample, workdir)
-            walls.append(wall)
-            last = (peak_kib, results)
-            shutil.copy(workdir / "bench.duckdb", PROJECT / "target" / "benchmark.duckdb")
-        finally:
-            shutil.rmtree(workdir, ignore_errors=True)
-    report(args.profile, args.runs, walls, last[0], last[1], PROJECT / "target" / "benchmark.duckdb")
+        wall, peak_kib, results = build_once(sample, workdir)
+        walls.append(wall)
+    report(args.profile, args.runs, walls, peak_kib, results, workdir / "bench.duckdb")
 
 
 if __name__ == "__main__":

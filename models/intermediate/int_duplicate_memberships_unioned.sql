@@ -17,21 +17,12 @@ issue_types as (
 ),
 
 vl_images as (
-    select media_id, image_id
-    from {{ ref('int_images_resolved') }}
-    where media_id is not null
+    select media_id, image_id from {{ ref('int_media_items_matched_to_images') }}
 ),
 
 team_images as (
-    select
-        stg.team_cluster_id,
-        stg.clusters_file,
-        coalesce(by_id.image_id, by_path.image_id) as image_id
-    from {{ ref('stg_team__cluster_images') }} as stg
-    left join {{ ref('int_images_resolved') }} as by_id
-        on stg.team_image_id = by_id.image_id
-    left join {{ ref('int_images_resolved') }} as by_path
-        on stg.image_path = by_path.image_path
+    select team_cluster_id, clusters_file, image_id
+    from {{ ref('int_team_images_matched') }}
 ),
 
 vl_memberships as (

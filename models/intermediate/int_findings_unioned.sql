@@ -20,8 +20,12 @@ team_findings as (
     select * from {{ ref('stg_team__findings') }}
 ),
 
+vl_images as (
+    select media_id, image_id from {{ ref('int_media_items_matched_to_images') }}
+),
+
 images as (
-    select image_id, media_id, image_path from {{ ref('int_images_resolved') }}
+    select image_id, image_path from {{ ref('images') }}
 ),
 
 issue_types as (
@@ -34,14 +38,14 @@ label_keys as (
 
 unioned as (
     select
-        images.image_id,
+        vl_images.image_id,
         'vl_export' as finding_source,
         vl_issues.raw_issue_type,
         vl_issues.confidence,
         vl_issues.suggested_label_text,
         vl_issues.evidence_file
     from vl_issues
-    inner join images on vl_issues.media_id = images.media_id
+    inner join vl_images on vl_issues.media_id = vl_images.media_id
     union all
     select
         coalesce(by_id.image_id, by_path.image_id, team_findings.team_image_id),

@@ -1,26 +1,20 @@
+{{ config(materialized='view') }}
+
 {#- Every image of every input, once, with the one id deliverables use: the manifest's id
     when a manifest is given (VL items are matched to it by dataset path, else by a file
     name unique in the manifest), otherwise the dataset-relative path. Split follows R1
     (first source that answers wins, never a default); the label is resolved to one class
-    (manifest first, then VL's ground-truth label, then the team's file). -#}
+    (manifest first, then VL's ground-truth label, then the team's file).
+    A view: only the images mart reads it, so the million rows are stored once. -#}
 
 with manifest as (
     select
         image_id,
         image_path,
-        file_name,
         split_text,
         label_text
     from {{ ref('stg_dataset__manifest') }}
     where image_id is not null and image_id != ''
-),
-
-vl_media as (
-    select
-        media_id,
-        dataset_path,
-        {{ base_name('dataset_path') }} as file_name
-    from {{ ref('int_media_items_deduplicated') }}
 ),
 
 vl_labels as (
@@ -31,47 +25,17 @@ vl_labels as (
     from {{ ref('int_vl_labels_pivoted_to_media') }}
 ),
 
-team_images as (
-    select
-        team_image_id,
-        image_path,
-        {{ base_name('image_path') }} as file_name,
-        label_text,
-        split_text
-    from {{ ref('stg_team__cluster_images') }}
-),
-
 label_keys as (
     select label_key, class_index, is_ambiguous from {{ ref('int_class_label_keys') }}
 ),
 
-{#- Matching joins the few VL and team records to the manifest, never the manifest to
-    itself: a manifest has millions of rows. -#}
-vl_by_path as (
-    select vl_media.media_id, min(manifest.image_id) as image_id
-    from vl_media
-    inner join manifest on vl_media.dataset_path = manifest.image_path
-    group by 1
-),
-
-vl_by_file_name as (
-    select vl_media.media_id, min(manifest.image_id) as image_id
-    from vl_media
-    inner join manifest on vl_media.file_name = manifest.file_name
-    where vl_media.media_id not in (select media_id from vl_by_path)
-    group by 1
-    having count(*) = 1
-),
-
 vl_matched as (
-    select
-        vl_media.media_id,
-        vl_media.dataset_path,
-        coalesce(vl_by_path.image_id, vl_by_file_name.image_id, vl_media.dataset_path)
-            as image_id
-    from vl_media
-    left join vl_by_path on vl_media.media_id = vl_by_path.media_id
-    left join vl_by_file_name on vl_media.media_id = vl_by_file_name.media_id
+    select media_id, image_id, dataset_path from {{ ref('int_media_items_matched_to_images') }}
+),
+
+team_matched as (
+    select image_id, image_path, label_text, split_text
+    from {{ ref('int_team_images_matched') }}
 ),
 
 vl_per_image as (
@@ -84,33 +48,6 @@ vl_per_image as (
     from vl_matched
     left join vl_labels on vl_matched.media_id = vl_labels.media_id
     group by 1
-),
-
-team_by_manifest as (
-    select
-        team_images.team_image_id,
-        team_images.image_path,
-        min(coalesce(by_id.image_id, by_path.image_id)) as image_id
-    from team_images
-    left join manifest as by_id on team_images.team_image_id = by_id.image_id
-    left join manifest as by_path on team_images.image_path = by_path.image_path
-    group by 1, 2
-),
-
-team_matched as (
-    select
-        coalesce(
-            team_by_manifest.image_id, vl_by_path.image_id,
-            team_images.image_path, team_images.team_image_id
-        ) as image_id,
-        team_images.image_path,
-        team_images.label_text,
-        team_images.split_text
-    from team_images
-    left join team_by_manifest
-        on team_images.team_image_id = team_by_manifest.team_image_id
-        and team_images.image_path = team_by_manifest.image_path
-    left join vl_matched as vl_by_path on team_images.image_path = vl_by_path.dataset_path
 ),
 
 team_per_image as (

@@ -23,7 +23,28 @@ manifest as (
 ),
 
 images as (
-    select * from {{ ref('int_images_resolved') }}
+    {#- One pass over the million images keeps only the few with something to report. #}
+    select
+        image_id,
+        image_path,
+        split,
+        label_text,
+        label_source,
+        label_status,
+        class_index,
+        vl_class_index,
+        vl_label_text,
+        is_in_manifest,
+        is_in_vl_export
+    from {{ ref('images') }}
+    where label_status != 'resolved'
+        or split is null
+        or (label_source = 'manifest' and vl_class_index != class_index)
+        or (is_in_vl_export and not is_in_manifest)
+),
+
+media_matches as (
+    select media_id, image_id from {{ ref('int_media_items_matched_to_images') }}
 ),
 
 clusters as (
@@ -210,7 +231,7 @@ image_problems as (
         'image_label.category_name',
         vl_label_text,
         concat('VL says class ', cast(vl_class_index as {{ dbt.type_string() }}),
-            ', the manifest says ', manifest_label_text, '; the manifest wins'),
+            ', the manifest says ', label_text, '; the manifest wins'),
         image_id
     from images
     where label_source = 'manifest' and vl_class_index is not null
@@ -249,6 +270,21 @@ image_problems as (
     where images.split is null
 ),
 
+collision_problems as (
+    select
+        'error',
+        'image_id_collision',
+        cast(null as {{ dbt.type_string() }}),
+        concat('image ', image_id),
+        'media_id',
+        {{ sorted_string_agg('media_id', ', ') }},
+        'several VL media items are the same dataset image (same path or file name)',
+        image_id
+    from media_matches
+    group by image_id
+    having count(*) > 1
+),
+
 threshold_problems as (
     select
         'error',
@@ -275,6 +311,8 @@ unioned as (
     select * from manifest_problems
     union all
     select * from image_problems
+    union all
+    select * from collision_problems
     union all
     select * from threshold_problems
     union all

@@ -31,9 +31,11 @@ final as (
         images.label_text,
         images.label_source,
         images.label_status,
+        images.vl_label_text,
 
         ---------- numerics
         images.class_index,
+        images.vl_class_index,
 
         ---------- booleans
         clusters.cluster_id is not null as is_duplicate,

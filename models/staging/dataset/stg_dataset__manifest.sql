@@ -1,5 +1,9 @@
+{{ config(materialized='view') }}
+
 {#- The dataset manifest: every image with its id, path, split and label, as the team wrote
-    it (CSV or Parquet). Column names are discovered at run time and mapped by alias. -#}
+    it (CSV or Parquet). Column names are discovered at run time and mapped by alias.
+    A view over the file (an absolute path, so it also works from the DuckDB CLI opened
+    anywhere): a manifest has millions of rows, and storing them twice costs seconds. -#}
 {%- set source_sql = read_flat_file('manifest') -%}
 {%- set _ = source('dataset', 'manifest') -%}
 
