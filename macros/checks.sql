@@ -5,7 +5,8 @@
         {% set errors = run_query(
             "select check_name, coalesce(input_file, ''), coalesce(record, ''),"
             ~ " coalesce(field, ''), coalesce(value, ''), message"
-            ~ " from " ~ relation ~ " where severity = 'error' order by problem_number"
+            ~ " from " ~ relation ~ " where severity = 'error'"
+            ~ " order by check_name, input_file, record, field, value"
         ) %}
         {% if errors.rows | length > 0 %}
             {% set lines = [] %}
@@ -22,7 +23,7 @@
                 "Bad input: " ~ (errors.rows | length) ~ " error(s); no deliverable was written.\n"
                 ~ (lines | join("\n"))
                 ~ ("\n  ... and more" if errors.rows | length > shown else "")
-                ~ "\nAll findings: select * from " ~ relation ~ " order by problem_number"
+                ~ "\nAll findings: select * from " ~ relation
             ) }}
         {% endif %}
     {% endif %}

@@ -132,6 +132,7 @@ def model(dbt, session):
             os.replace(os.path.join(scratch, name), os.path.join(out_dir, name))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        session.execute("drop view if exists export_relation")
 
     session.execute(
         "create or replace temp table deliverables_written "

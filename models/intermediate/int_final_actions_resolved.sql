@@ -69,7 +69,8 @@ final as (
             when final_action = 'remove' and split = 'train' and '{{ train_policy }}' = 'never'
                 then 'blocked_by_policy'
             when final_action = 'remove' then 'remove'
-            when final_action = 'relabel' and final_class_index != class_index then 'relabel'
+            when final_action = 'relabel'
+                and (class_index is null or final_class_index != class_index) then 'relabel'
             else 'keep'
         end as final_action,
         case
@@ -79,7 +80,9 @@ final as (
             when final_action = 'remove' and split = 'train' and '{{ train_policy }}' = 'never'
                 then 'train_removal_blocked'
             when final_action = 'remove' then 'reviewed_remove'
-            when final_action = 'relabel' then 'reviewed_relabel'
+            when final_action = 'relabel'
+                and (class_index is null or final_class_index != class_index)
+                then 'reviewed_relabel'
             else 'reviewed_keep'
         end as reason,
         case

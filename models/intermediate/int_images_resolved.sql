@@ -1,4 +1,7 @@
 {{ config(materialized='view') }}
+{#- Runs after the file-level input checks, so bad input stops the build with its message
+    before a million-row model or its tests can fail on it. -#}
+{%- set _ = ref('int_input_file_problems_collected') %}
 
 {#- Every image of every input, once, with the one id deliverables use: the manifest's id
     when a manifest is given (VL items are matched to it by dataset path, else by a file

@@ -1,28 +1,10 @@
 {#- Everything wrong or suspicious in the inputs, one row per finding, naming the file,
-    the record and the field. Errors stop the build (post-hook on input_problems);
-    warnings are counted in the summary. -#}
+    the record and the field: the file-level checks (int_input_file_problems_collected),
+    the image-level ones (labels that name no class, unknown splits, images outside the
+    manifest) and the decision-log ones. Errors stop the build (post-hook on
+    input_problems); warnings are counted in the summary. -#}
 
-with media_items as (
-    select * from {{ ref('stg_vl__media_items') }}
-),
-
-metadata_items as (
-    select * from {{ ref('stg_vl__metadata_items') }}
-),
-
-media_deduplicated as (
-    select * from {{ ref('int_media_items_deduplicated') }}
-),
-
-vl_labels as (
-    select * from {{ ref('int_vl_labels_pivoted_to_media') }}
-),
-
-manifest as (
-    select * from {{ ref('stg_dataset__manifest') }}
-),
-
-images as (
+with images as (
     {#- One pass over the million images keeps only the few with something to report. #}
     select
         image_id,
@@ -42,170 +24,11 @@ images as (
         or (label_source = 'manifest' and vl_class_index != class_index)
         or (is_in_vl_export and not is_in_manifest)
 ),
-
-media_matches as (
-    select media_id, image_id from {{ ref('int_media_items_matched_to_images') }}
-),
-
 clusters as (
     select image_id, cluster_id
     from {{ ref('int_duplicate_clusters_merged') }}
     where cluster_size > 1
 ),
-
-memberships as (
-    select threshold, origin from {{ ref('int_duplicate_memberships_unioned') }}
-),
-
-media_item_problems as (
-    select
-        'error' as severity,
-        'missing_media_id' as check_name,
-        export_file as input_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']') as record,
-        'media_id' as field,
-        coalesce(media_id_json_type, 'missing') as value,
-        'media_id is required and must be a string' as message,
-        cast(null as {{ dbt.type_string() }}) as image_id
-    from media_items
-    where media_id_json_type is null or media_id_json_type != 'VARCHAR' or media_id = ''
-    union all
-    select
-        'error',
-        'missing_file_path',
-        export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
-        'file_path',
-        coalesce(file_path_json_type, 'missing'),
-        'file_path is required and must be a string',
-        cast(null as {{ dbt.type_string() }})
-    from media_items
-    where file_path_json_type is null or file_path_json_type != 'VARCHAR' or file_path = ''
-),
-
-metadata_problems as (
-    select
-        'error',
-        'wrong_type',
-        export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
-            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
-        'properties.confidence',
-        confidence_text,
-        'confidence must be a number',
-        cast(null as {{ dbt.type_string() }})
-    from metadata_items
-    where confidence_text is not null and confidence is null
-    union all
-    select
-        'error',
-        'wrong_type',
-        export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
-            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
-        'properties.duplicate_threshold',
-        duplicate_threshold_text,
-        'duplicate_threshold must be a number',
-        cast(null as {{ dbt.type_string() }})
-    from metadata_items
-    where duplicate_threshold_text is not null and duplicate_threshold is null
-    union all
-    select
-        'error',
-        'missing_duplicate_threshold',
-        export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
-            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
-        'properties.duplicate_threshold',
-        duplicate_group_id,
-        'a duplicates issue needs its duplicate_threshold level',
-        cast(null as {{ dbt.type_string() }})
-    from metadata_items
-    where duplicate_group_id is not null and duplicate_threshold_text is null
-),
-
-contradiction_problems as (
-    select
-        'error',
-        'contradicting_paths',
-        first_export_file,
-        concat('media_id ', media_id),
-        'file_path',
-        file_path,
-        concat('the same media_id has ', cast(distinct_paths as {{ dbt.type_string() }}),
-            ' different file_path values across ', cast(export_files as {{ dbt.type_string() }}),
-            ' export files'),
-        cast(null as {{ dbt.type_string() }})
-    from media_deduplicated
-    where distinct_paths > 1
-    union all
-    select
-        'error',
-        'contradicting_labels',
-        cast(null as {{ dbt.type_string() }}),
-        concat('media_id ', media_id),
-        'image_label.category_name',
-        label_texts,
-        'the same media_id carries different ground-truth labels',
-        cast(null as {{ dbt.type_string() }})
-    from vl_labels
-    where distinct_labels > 1
-    union all
-    select
-        'warning',
-        'contradicting_split_tags',
-        cast(null as {{ dbt.type_string() }}),
-        concat('media_id ', media_id),
-        'user_tag.tag_name',
-        cast(distinct_split_tags as {{ dbt.type_string() }}),
-        'the media item is tagged with more than one split; the tags are ignored',
-        cast(null as {{ dbt.type_string() }})
-    from vl_labels
-    where distinct_split_tags > 1
-),
-
-manifest_problems as (
-    select
-        'error',
-        'missing_image_id',
-        manifest_file,
-        concat('row ', cast(row_number as {{ dbt.type_string() }})),
-        'image_id',
-        image_id,
-        'every manifest row needs an image id',
-        cast(null as {{ dbt.type_string() }})
-    from manifest
-    where image_id is null or image_id = ''
-    union all
-    select
-        'error',
-        'duplicate_image_id',
-        min(manifest.manifest_file),
-        concat('rows ', {{ sorted_string_agg('cast(manifest.row_number as ' ~ dbt.type_string() ~ ')', ', ') }}),
-        'image_id',
-        manifest.image_id,
-        'the image id appears on more than one manifest row',
-        manifest.image_id
-    from manifest
-    {# Count first, then describe only the repeated ids: the manifest has millions of rows. #}
-    inner join (
-        select image_id from manifest group by 1 having count(*) > 1
-    ) as repeated on manifest.image_id = repeated.image_id
-    group by manifest.image_id
-    union all
-    select
-        'warning',
-        'unrecognised_split_value',
-        manifest_file,
-        concat('row ', cast(row_number as {{ dbt.type_string() }})),
-        'split',
-        split_text,
-        'not a split name (train, val, validation, test); the split is taken from the next R1 source',
-        image_id
-    from manifest
-    where nullif(trim(split_text), '') is not null and {{ normalized_split('split_text') }} is null
-),
-
 image_problems as (
     select
         'warning',
@@ -248,11 +71,11 @@ image_problems as (
         image_id
     from images
     where is_in_vl_export and not is_in_manifest
-        and (select count(*) from manifest) > 0
+        and exists (select 1 from {{ ref('images') }} as manifest_images where manifest_images.is_in_manifest)
     union all
     select
         case when clusters.cluster_id is not null
-            then '{{ "error" if var("unknown_split_policy") == "error" else "warning" }}'
+            then '{{ "error" if policy_var("unknown_split_policy", ["error", "warn"]) == "error" else "warning" }}'
             else 'warning' end,
         case when clusters.cluster_id is not null
             then 'unknown_split_in_cluster' else 'unknown_split' end,
@@ -270,51 +93,10 @@ image_problems as (
     where images.split is null
 ),
 
-collision_problems as (
-    select
-        'error',
-        'image_id_collision',
-        cast(null as {{ dbt.type_string() }}),
-        concat('image ', image_id),
-        'media_id',
-        {{ sorted_string_agg('media_id', ', ') }},
-        'several VL media items are the same dataset image (same path or file name)',
-        image_id
-    from media_matches
-    group by image_id
-    having count(*) > 1
-),
-
-threshold_problems as (
-    select
-        'error',
-        'threshold_absent',
-        cast(null as {{ dbt.type_string() }}),
-        'duplicates issues',
-        'duplicate_threshold',
-        cast({{ var('duplicate_threshold') }} as {{ dbt.type_string() }}),
-        'var duplicate_threshold names a level the export does not have',
-        cast(null as {{ dbt.type_string() }})
-    from (select count(*) as at_level from memberships
-          where {{ threshold_equals('threshold', var('duplicate_threshold')) }}) as level_rows
-    cross join (select count(*) as all_levels from memberships) as all_rows
-    where level_rows.at_level = 0 and all_rows.all_levels > 0
-),
-
 unioned as (
-    select * from media_item_problems
-    union all
-    select * from metadata_problems
-    union all
-    select * from contradiction_problems
-    union all
-    select * from manifest_problems
+    select * from {{ ref('int_input_file_problems_collected') }}
     union all
     select * from image_problems
-    union all
-    select * from collision_problems
-    union all
-    select * from threshold_problems
     union all
     select * from {{ ref('int_review_problems_collected') }}
 )

@@ -45,7 +45,7 @@ final as (
         'multi_label;ambiguous_class' as system_tags,
         case
             when members.split = 'val' and clusters.is_leak then 'remove'
-            {%- if var('multi_label_policy') == 'remove_val' %}
+            {%- if policy_var('multi_label_policy', ['review', 'remove_val']) == 'remove_val' %}
             when members.split = 'val' then 'remove'
             {%- endif %}
             else 'review'
