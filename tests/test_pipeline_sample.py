@@ -203,3 +203,28 @@ def test_team_clusters_json_is_read_with_its_alias_keys(small_sample, truth, tmp
         grouped.setdefault(cluster_id, []).append(image_id)
     assert sorted(sorted(v) for v in grouped.values()) == truth["team_clusters"]
     assert clusters_in(run) == truth["clusters"]
+
+
+def test_team_findings_csv_aliases_and_unknown_issue_types(small_sample, truth, tmp_path):
+    train_id = next(i for c in truth["clusters"] for i in c if not i.startswith("ILSVRC"))
+    findings = tmp_path / "findings.csv"
+    findings.write_text(
+        "image_id,image_path,current_label,suggested_label,confidence,issue_type\n"
+        f"{train_id},,,n01440764,0.97,mislabeled\n"
+        f"{train_id},,,,0.4,Blurry\n"
+        f"{train_id},,,,0.3,weird_glitch\n"
+        "no_such_image,,,,0.5,outlier\n"
+    )
+    run = run_dbt(tmp_path / "findings", sample_vars(small_sample, findings_path=str(findings)))
+    assert run.ok, run.output[-3000:]
+    rows = run.query(
+        "select issue_type, is_known_issue_type, suggested_class_index, is_clear_mislabel "
+        "from findings where finding_source = 'team_csv' and is_known_image order by 1")
+    assert rows == [("blur", True, None, False), ("mislabel", True, 0, True),
+                    ("weird_glitch", False, None, False)]
+    warnings = {r[0] for r in run.query(
+        "select check_name from input_problems where severity = 'warning'")}
+    assert {"unknown_issue_type", "finding_for_unknown_image"} <= warnings
+    queued = run.query(
+        "select issue_type, issue_types, priority from review_queue where image_id = ?", [train_id])
+    assert queued == [("mislabel", "blur;mislabel;weird_glitch", "high")]

@@ -93,10 +93,38 @@ image_problems as (
     where images.split is null
 ),
 
+finding_problems as (
+    select
+        'warning',
+        'unknown_issue_type',
+        evidence_file,
+        concat('image ', image_id),
+        'issue_type',
+        raw_issue_type,
+        'an issue type the alias seed (issue_type_aliases) does not know; kept and queued',
+        image_id
+    from {{ ref('findings') }}
+    where not is_known_issue_type
+    union all
+    select
+        'warning',
+        'finding_for_unknown_image',
+        evidence_file,
+        concat('image ', image_id),
+        'image_id',
+        image_id,
+        'a finding names no image of the dataset; it is not queued',
+        image_id
+    from {{ ref('findings') }}
+    where not is_known_image
+),
+
 unioned as (
     select * from {{ ref('int_input_file_problems_collected') }}
     union all
     select * from image_problems
+    union all
+    select * from finding_problems
     union all
     select * from {{ ref('int_review_problems_collected') }}
 )
