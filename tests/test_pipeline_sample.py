@@ -183,6 +183,7 @@ def test_without_manifest_unknown_split_in_cluster_fails_naming_the_image(
     named = [image for image in truth["unknown_split_in_clusters_without_manifest"]
              if image in run.output]
     assert named, run.output[-3000:]
+    assert "file vl_export/" in run.output or "file " + str(small_sample) in run.output
 
     lenient = run_dbt(tmp_path / "warn", {**no_manifest, "unknown_split_policy": "warn"})
     assert lenient.ok, lenient.output[-3000:]

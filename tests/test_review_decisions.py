@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import PROJECT, require_shared, run_dbt
+from conftest import PROJECT, require_shared, run_dbt, sample_vars
 
 
 def latest_decisions(decisions_dir):
@@ -173,3 +173,28 @@ def test_mturk_label_error_study_as_five_reviewers(tmp_path):
     assert run.query("select count(*) from relabels")[0][0] == expected["relabel"]
     assert len(run.deliverable("final_removal_list.txt").read_text().split()) == expected["remove"]
     assert sum(expected.values()) == len(study) == 5440
+
+
+def test_reviewed_only_policy_lets_reviewers_remove_train_images(reviewed_build, small_sample,
+                                                                 tmp_path):
+    blocked = {r[0] for r in reviewed_build.query("select image_id from blocked_train_removals")}
+    assert blocked
+    run = run_dbt(tmp_path, sample_vars_with_decisions(small_sample,
+                                                       train_removal_policy="reviewed_only"))
+    assert run.ok, run.output[-3000:]
+    assert run.query("select count(*) from blocked_train_removals") == [(0,)]
+    removed_train = {r[0] for r in run.query(
+        "select image_id from final_removals where split = 'train' and reason = 'reviewed_remove'")}
+    assert removed_train == blocked
+    final_list = set(run.deliverable("final_removal_list.txt").read_text().split())
+    assert blocked <= final_list
+
+
+def test_a_policy_var_outside_its_choices_stops_the_build(small_sample, tmp_path):
+    run = run_dbt(tmp_path, sample_vars_with_decisions(small_sample, multi_label_policy="delete"))
+    assert not run.ok
+    assert "var multi_label_policy = delete is not one of review, remove_val" in run.output
+
+
+def sample_vars_with_decisions(sample, **overrides):
+    return sample_vars(sample, decisions_path=str(sample / "decisions"), **overrides)

@@ -8,6 +8,7 @@ with images as (
     {#- One pass over the million images keeps only the few with something to report. #}
     select
         image_id,
+        media_id,
         image_path,
         split,
         label_text,
@@ -79,7 +80,7 @@ image_problems as (
             else 'warning' end,
         case when clusters.cluster_id is not null
             then 'unknown_split_in_cluster' else 'unknown_split' end,
-        cast(null as {{ dbt.type_string() }}),
+        vl_files.first_export_file,
         concat('image ', images.image_id),
         'split',
         images.image_path,
@@ -90,6 +91,8 @@ image_problems as (
         images.image_id
     from images
     left join clusters on images.image_id = clusters.image_id
+    left join {{ ref('int_media_items_deduplicated') }} as vl_files
+        on images.media_id = vl_files.media_id
     where images.split is null
 ),
 
