@@ -18,7 +18,7 @@ if [ -z "$(ls reviews/*.csv 2>/dev/null)" ]; then
     cp "$sample"/decisions/*.csv reviews/
 fi
 
-.venv/bin/dbt build --vars "{vl_export_path: $sample/vl_export, manifest_path: $sample/manifest.parquet, image_root: $sample/images}"
+.venv/bin/dbt build --vars "{vl_export_path: $sample/vl_export, manifest_path: $sample/manifest.parquet}"
 
 echo
 cat manifests/imagenet1k_summary.md

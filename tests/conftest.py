@@ -64,7 +64,6 @@ def sample_vars(sample_dir, **overrides):
         "vl_export_path": str(sample_dir / "vl_export"),
         "manifest_path": str(sample_dir / "manifest.parquet"),
         "decisions_path": "",
-        "image_root": str(sample_dir / "images"),
     }
     values.update(overrides)
     return values
