@@ -105,8 +105,12 @@ def model(dbt, session):
     figures = dbt.ref("cleaning_summary").order("sort_order").fetchall()
 
     os.makedirs(out_dir, exist_ok=True)
+    # A build killed while writing leaves its scratch folder; the database lock means no
+    # other build is writing now, so every leftover can go.
+    for leftover in os.listdir(out_dir):
+        if leftover.startswith(".incoming-"):
+            shutil.rmtree(os.path.join(out_dir, leftover), ignore_errors=True)
     scratch = os.path.join(out_dir, f".incoming-{os.getpid()}")
-    shutil.rmtree(scratch, ignore_errors=True)
     os.makedirs(scratch)
     try:
         def path_of(name):
