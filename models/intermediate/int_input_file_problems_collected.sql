@@ -59,39 +59,31 @@ media_item_problems as (
     where file_path_json_type is null or file_path_json_type != 'VARCHAR' or file_path = ''
 ),
 
+{%- set entry_record -%}
+    concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
+        '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']')
+{%- endset %}
+
 metadata_problems as (
+    {% for field in ['confidence', 'duplicate_threshold'] %}
     select
         'error',
         'wrong_type',
         export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
-            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
-        'properties.confidence',
-        confidence_text,
-        'confidence must be a number',
+        {{ entry_record }},
+        'properties.{{ field }}',
+        {{ field }}_text,
+        '{{ field }} must be a number',
         cast(null as {{ dbt.type_string() }})
     from metadata_items
-    where confidence_text is not null and confidence is null
+    where {{ field }}_text is not null and {{ field }} is null
     union all
-    select
-        'error',
-        'wrong_type',
-        export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
-            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
-        'properties.duplicate_threshold',
-        duplicate_threshold_text,
-        'duplicate_threshold must be a number',
-        cast(null as {{ dbt.type_string() }})
-    from metadata_items
-    where duplicate_threshold_text is not null and duplicate_threshold is null
-    union all
+    {% endfor %}
     select
         'error',
         'missing_duplicate_threshold',
         export_file,
-        concat('media_items[', cast(item_index as {{ dbt.type_string() }}),
-            '].metadata_items[', cast(entry_index as {{ dbt.type_string() }}), ']'),
+        {{ entry_record }},
         'properties.duplicate_threshold',
         duplicate_group_id,
         'a duplicates issue needs its duplicate_threshold level',

@@ -131,8 +131,9 @@ def probe_vl_export(session, path, shown, columns, max_bytes):
     """Reads the file the way staging will; on failure explains where, then stops."""
     try:
         session.sql(
-            f"select count(*) from read_json('{path}', format = 'auto', columns = {columns}, "
-            f"maximum_object_size = {max_bytes})"
+            # len() makes DuckDB transform the whole nested list, not only count rows.
+            f"select sum(len(media_items)) from read_json('{path}', format = 'auto', "
+            f"columns = {columns}, maximum_object_size = {max_bytes})"
         ).fetchall()
     except Exception as error:  # DuckDB's own message names the file but not the record
         reason = where_vl_export_is_wrong(path, shown) or f"{shown}: {error}"
