@@ -33,11 +33,12 @@ label_keys as (
 ),
 
 vl_matched as (
-    select media_id, image_id, dataset_path from {{ ref('int_media_items_matched_to_images') }}
+    select media_id, image_id, dataset_path, manifest_match
+    from {{ ref('int_media_items_matched_to_images') }}
 ),
 
 team_matched as (
-    select image_id, image_path, label_text, split_text
+    select image_id, image_path, label_text, split_text, is_in_manifest
     from {{ ref('int_team_images_matched') }}
 ),
 
@@ -47,7 +48,9 @@ vl_per_image as (
         min(vl_matched.media_id) as media_id,
         min(vl_matched.dataset_path) as vl_path,
         min(vl_labels.label_text) as vl_label_text,
-        min(vl_labels.tagged_split) as vl_tagged_split
+        min(vl_labels.tagged_split) as vl_tagged_split,
+        max(case when vl_matched.manifest_match = 'none' then 0 else 1 end) = 1
+            as is_in_manifest
     from vl_matched
     left join vl_labels on vl_matched.media_id = vl_labels.media_id
     group by 1
@@ -58,17 +61,17 @@ team_per_image as (
         image_id,
         min(image_path) as team_path,
         min(label_text) as team_label_text,
-        min({{ normalized_split('split_text') }}) as team_split
+        min({{ normalized_split('split_text') }}) as team_split,
+        max(case when is_in_manifest then 1 else 0 end) = 1 as is_in_manifest
     from team_matched
     group by 1
 ),
 
+{#- The matching models already know what is in the manifest: no anti-join against it. #}
 images_outside_manifest as (
-    select image_id from vl_per_image
-    where image_id not in (select image_id from manifest)
+    select image_id from vl_per_image where not is_in_manifest
     union
-    select image_id from team_per_image
-    where image_id not in (select image_id from manifest)
+    select image_id from team_per_image where not is_in_manifest
 ),
 
 joined as (

@@ -58,7 +58,8 @@ final as (
         ) as image_id,
         team_images.image_path,
         team_images.label_text,
-        team_images.split_text
+        team_images.split_text,
+        coalesce(matches.by_id, matches.by_path) is not null as is_in_manifest
     from team_images
     inner join matches
         on team_images.clusters_file = matches.clusters_file
