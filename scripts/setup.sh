@@ -19,6 +19,8 @@ if [ -z "$(ls reviews/*.csv 2>/dev/null)" ]; then
 fi
 
 .venv/bin/dbt build --vars "{vl_export_path: $sample/vl_export, manifest_path: $sample/manifest.parquet}"
+.venv/bin/dbt docs generate --static --vars "{vl_export_path: $sample/vl_export, manifest_path: $sample/manifest.parquet}" >/dev/null
+echo "Docs site:    $(pwd)/target/static_index.html  (open it in a browser, no server needed)"
 
 echo
 cat manifests/imagenet1k_summary.md
