@@ -20,7 +20,6 @@ fi
 
 .venv/bin/dbt build --vars "{vl_export_path: $sample/vl_export, manifest_path: $sample/manifest.parquet}"
 .venv/bin/dbt docs generate --static --vars "{vl_export_path: $sample/vl_export, manifest_path: $sample/manifest.parquet}" >/dev/null
-echo "Docs site:    $(pwd)/target/static_index.html  (open it in a browser, no server needed)"
 
 echo
 cat manifests/imagenet1k_summary.md
@@ -28,4 +27,5 @@ echo
 echo "Deliverables: $(pwd)/manifests/"
 ls -1 manifests
 echo "Database:     $(pwd)/target/vl_clean.duckdb  (query: .venv/bin/duckdb target/vl_clean.duckdb)"
+echo "Docs site:    $(pwd)/target/static_index.html  (open it in a browser, no server needed)"
 echo "Review page:  .venv/bin/python scripts/review_server.py --reviewer YOUR_NAME --image-root $sample/images"
