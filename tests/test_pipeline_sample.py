@@ -229,3 +229,33 @@ def test_team_findings_csv_aliases_and_unknown_issue_types(small_sample, truth, 
     queued = run.query(
         "select issue_type, issue_types, priority from review_queue where image_id = ?", [train_id])
     assert queued == [("mislabel", "blur;mislabel;weird_glitch", "high")]
+
+
+def test_paths_with_commas_quotes_newlines_and_non_ascii_survive_the_csv_round_trip(
+    copy_of_sample, truth, tmp_path
+):
+    import duckdb
+
+    leaked = sorted(truth["leaked_val_images"])[0]
+    odd_path = '=cmd|" quoted, comma\nnew line – ü.JPEG'
+    manifest = copy_of_sample / "manifest.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"copy (select image_id, case when image_id = ? then ? else path end as path, split, "
+            f"label from read_parquet('{manifest}')) to '{tmp_path / 'manifest.parquet'}' "
+            "(format parquet)", [leaked, odd_path])
+    for path in (copy_of_sample / "vl_export").rglob("*.json"):
+        document = json.loads(path.read_text())
+        for item in document["media_items"]:
+            if item["file_path"].endswith(f"/{leaked}.JPEG"):
+                item["file_path"] = "imagenet1k/" + odd_path
+        path.write_text(json.dumps(document))
+    run = run_dbt(tmp_path / "odd", sample_vars(
+        copy_of_sample, manifest_path=str(tmp_path / "manifest.parquet")))
+    assert run.ok, run.output[-3000:]
+    with run.deliverable("train_test_leaks.csv").open(newline="", encoding="utf-8") as handle:
+        rows = {r["val_image_id"]: r for r in csv.DictReader(handle)}
+    assert rows[leaked]["val_image_path"] == "'" + odd_path  # leading '=' neutralised
+    with run.deliverable("clean_manifest.csv").open(newline="", encoding="utf-8") as handle:
+        assert sum(1 for _ in csv.DictReader(handle)) == run.query(
+            "select count(*) from clean_manifest")[0][0]
