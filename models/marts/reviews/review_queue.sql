@@ -50,7 +50,7 @@ members as (
     select * from {{ ref('review_queue_members') }}
 ),
 
-findings_ranked as (
+findings_bucketed as (
     select
         findings.*,
         case
@@ -59,18 +59,17 @@ findings_ranked as (
             when issue_type = 'outlier' then 7
             when is_known_issue_type then 8
             else 9
-        end as priority_bucket,
-        row_number() over (
-            partition by image_id
-            order by case
-                when issue_type = 'mislabel' and is_clear_mislabel then 1
-                when issue_type = 'mislabel' then 4
-                when issue_type = 'outlier' then 7
-                when is_known_issue_type then 8
-                else 9
-            end, confidence desc, issue_type
-        ) as finding_rank
+        end as priority_bucket
     from findings
+),
+
+findings_ranked as (
+    select
+        *,
+        row_number() over (
+            partition by image_id order by priority_bucket, confidence desc, issue_type
+        ) as finding_rank
+    from findings_bucketed
 ),
 
 issues_per_image as (
