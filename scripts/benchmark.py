@@ -3,9 +3,12 @@
     .venv/bin/python scripts/benchmark.py [--profile default] [--runs 3]
 
 Each run builds into a fresh database (seeds and all) at the same path, with the same
-vars, so dbt's parse cache (target/benchmark) is reused as it is between a user's builds;
-the first run also pays a full parse, shown as "first run". Peak memory is the largest
-resident size of the dbt process.
+vars and flags as scripts/setup.sh, so dbt's parse cache (target/benchmark_<profile>) is
+reused as it is between a user's builds; the first run also pays a full parse, shown as
+"first run". Peak memory is the largest resident size of the dbt process. The unit tests,
+which production builds leave out, are timed once on their own. Then the same number of
+seeds, models and data tests is built as a trivial project (one-row tables, not-null
+tests): what dbt itself costs on this machine, whatever the SQL does.
 This is a measurement, not a test: it prints figures and never fails on them.
 """
 import argparse
@@ -35,9 +38,11 @@ def ensure_sample(profile):
     return sample
 
 
-def build_once(sample, workdir):
-    """One build into workdir/bench.duckdb (removed first); workdir/target keeps the parse cache."""
-    for stale in workdir.glob("bench.duckdb*"):
+def build_once(sample, workdir, command=("build", "--exclude-resource-type", "unit_test"),
+               fresh=True):
+    """One dbt command on workdir/bench.duckdb (removed first when fresh); workdir/target
+    keeps the parse cache."""
+    for stale in workdir.glob("bench.duckdb*") if fresh else ():
         shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     target_dir = workdir / "target"
     dbt_vars = {
@@ -49,7 +54,7 @@ def build_once(sample, workdir):
     env = {**os.environ, "VL_CLEAN_DB": str(workdir / "bench.duckdb")}
     started = time.perf_counter()
     process = subprocess.Popen(
-        [str(BIN / "dbt"), "build", "--vars", json.dumps(dbt_vars),
+        [str(BIN / "dbt"), *command, "--vars", json.dumps(dbt_vars),
          "--target-path", str(target_dir), "--log-path", str(workdir / "logs")],
         cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
@@ -58,9 +63,41 @@ def build_once(sample, workdir):
     peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if process.returncode != 0:
         print(output[-4000:])
-        raise SystemExit(f"dbt build failed (exit {process.returncode})")
+        raise SystemExit(f"dbt {command[0]} failed (exit {process.returncode})")
     results = json.loads((target_dir / "run_results.json").read_text())
     return wall, peak_kib, results
+
+
+def floor_once(counts, workdir):
+    """The same numbers of seeds, models and data tests as a trivial project, built once."""
+    shutil.rmtree(workdir, ignore_errors=True)
+    (workdir / "models").mkdir(parents=True)
+    (workdir / "seeds").mkdir()
+    (workdir / "dbt_project.yml").write_text(
+        "name: floor\nversion: '1.0'\nprofile: floor\n"
+        "models:\n  floor:\n    +materialized: table\n")
+    (workdir / "profiles.yml").write_text(
+        f"floor:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {workdir / 'floor.duckdb'}\n      threads: 2\n")
+    for index in range(counts["seed"]):
+        (workdir / "seeds" / f"seed_{index}.csv").write_text("id\n1\n")
+    schema = ["version: 2", "models:"]
+    for index in range(counts["model"]):
+        parent = f"select * from {{{{ ref('model_{index - 1}') }}}}" if index else "select 1 as id"
+        (workdir / "models" / f"model_{index}.sql").write_text(parent)
+        tests = counts["test"] // counts["model"] + (index < counts["test"] % counts["model"])
+        schema += [f"  - name: model_{index}", "    columns:", "      - name: id",
+                   "        data_tests:"]
+        schema += [f"          - not_null:\n              name: not_null_{index}_{test}"
+                   for test in range(tests)]
+    (workdir / "models" / "_models.yml").write_text("\n".join(schema) + "\n")
+    env = {**os.environ, "DBT_PROFILES_DIR": str(workdir)}
+    command = [str(BIN / "dbt"), "build", "--project-dir", str(workdir), "-q"]
+    subprocess.run(command, env=env, check=True, capture_output=True)  # parse cache
+    (workdir / "floor.duckdb").unlink()
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 def report(profile, runs, walls, peak_kib, results, db_path):
@@ -99,6 +136,15 @@ def main():
         wall, peak_kib, results = build_once(sample, workdir)
         walls.append(wall)
     report(args.profile, args.runs, walls, peak_kib, results, workdir / "bench.duckdb")
+    unit_wall, _, unit_results = build_once(
+        sample, workdir, command=("test", "--select", "test_type:unit"), fresh=False)
+    print(f"  unit tests     {len(unit_results['results'])} in {unit_wall:.2f} s wall "
+          f"(dbt test --select test_type:unit, not part of the production build)")
+    counts = {kind: sum(n["unique_id"].startswith(kind + ".") for n in results["results"])
+              for kind in ("seed", "model", "test")}
+    floor = floor_once(counts, workdir / "floor")
+    print(f"  dbt floor      {floor:.2f} s wall for a trivial project with the same "
+          f"{counts['seed']} seeds, {counts['model']} models and {counts['test']} data tests")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ import pytest
 PROJECT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 SHARED_REAL = PROJECT.parent / "shared" / "data" / "real"
+# The flags scripts/setup.sh gives each dbt command (dbt Labs: unit tests belong in CI, not
+# in the production build).
+PRODUCTION_FLAGS = {"build": ("--exclude-resource-type", "unit_test")}
 
 
 class DbtRun:
@@ -42,6 +45,8 @@ class DbtRun:
 
 def run_dbt(workdir, dbt_vars, command="build", extra_args=(), deliverables_dir=None,
             db_path=None, env=None):
+    """`dbt build` runs as scripts/setup.sh runs it, without the unit tests: those check the
+    SQL, not the data, and run once in tests/test_dbt_unit_tests.py."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     deliverables_dir = Path(deliverables_dir or workdir / "manifests")
@@ -51,7 +56,7 @@ def run_dbt(workdir, dbt_vars, command="build", extra_args=(), deliverables_dir=
     result = subprocess.run(
         [str(VENV_BIN / "dbt"), command, "--vars", json.dumps(all_vars),
          "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs"),
-         "--no-partial-parse", *extra_args],
+         "--no-partial-parse", *PRODUCTION_FLAGS.get(command, ()), *extra_args],
         cwd=PROJECT, env=process_env, capture_output=True, text=True, timeout=900,
     )
     return DbtRun(workdir, result, deliverables_dir, db_path)
