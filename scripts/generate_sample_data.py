@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate a deterministic synthetic ImageNet-1K sample with a Visual Layer (VL) export.
 
-    python scripts/generate_sample_data.py --profile {small,default} [--seed 20261204] [--out DIR]
+    python scripts/generate_sample_data.py --profile {small,default,full_export,imagenet21k}
+        [--seed 20261204] [--out DIR]      (the last two are scale profiles: scale_profiles.py)
 
 Writes into OUT (default ``sample_data/<profile>`` under the project root):
 
@@ -37,6 +38,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+
+from scale_profiles import SCALE_PROFILES, add_unflagged_items, write_imagenet21k
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CLASSES_CSV = PROJECT_ROOT / "seeds" / "imagenet1k_classes.csv"
@@ -1293,7 +1296,7 @@ def uid_media(image_id: str) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--profile", choices=sorted(PROFILES), default="small")
+    ap.add_argument("--profile", choices=sorted(PROFILES) + list(SCALE_PROFILES), default="small")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=None,
                     help="output folder (default: sample_data/<profile> under the project root)")
@@ -1302,15 +1305,23 @@ def main(argv=None) -> int:
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "truth.json").is_file())):
         ap.error(f"{out} exists and does not look like a generated sample (no truth.json); refusing to replace it")
     t0 = time.time()
-    gen = Generator(args.profile, args.seed)
-    gen.plan()
+    if args.profile == "imagenet21k":
+        gen = None
+    else:
+        gen = Generator("default" if args.profile == "full_export" else args.profile, args.seed)
+        gen.plan()
     t_plan = time.time() - t0
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     try:
-        gen.write(tmp)
+        if gen is None:
+            truth = write_imagenet21k(tmp, args.seed, CLASSES_CSV, VL_HOST)
+        else:
+            gen.write(tmp)
+        if args.profile == "full_export":
+            items = add_unflagged_items(gen, tmp, uid_media, VL_HOST)
         old = None
         if out.exists():
             old = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -1321,9 +1332,15 @@ def main(argv=None) -> int:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    log(f"profile={args.profile} seed={args.seed} -> {out}")
+    if gen is None:
+        log("  " + ", ".join(f"{k} {v:,}" for k, v in truth["counts"].items())
+            + f"; {time.time() - t0:.1f}s")
+        return 0
+    if args.profile == "full_export":
+        log(f"  full export: {items:,} media items")
     c = gen.truth["counts"]
     f = gen.truth["files"]
-    log(f"profile={args.profile} seed={args.seed} -> {out}")
     log(f"  manifest: {c['train']:,} train + {c['val']:,} val = {c['total']:,} images "
         f"({c['opaque_images']:,} with opaque ids)")
     log(f"  vl_export: {c['exported_images']:,} flagged images in {len(f['vl_export_chunks'])} chunk files "
