@@ -49,12 +49,12 @@ def load(db_path, top_n=10, gallery_n=8):
         releases = rows(con, "select * from cleaning_releases order by released_at desc, release_id desc limit 1")
         release = releases[0] if releases else None
         release_vars = json.loads(release["release_vars"]) if release else {}
-        gallery = rows(con, f"""
+        gallery = rows(con, """
             select queue_item_id, cluster_id, issue_type, reason, priority, priority_rank, state
             from review_queue
-            where item_kind = 'cluster' and issue_type in {GALLERY_ISSUES}
+            where item_kind = 'cluster' and issue_type in (select unnest(?::varchar[]))
             order by priority_rank, queue_item_id
-            limit ?""", [gallery_n])
+            limit ?""", [list(GALLERY_ISSUES), gallery_n])
         members = rows(con, """
             select queue_item_id, image_id, image_path, split, label, label_name
             from review_queue_members
@@ -86,6 +86,8 @@ def load(db_path, top_n=10, gallery_n=8):
                     cast(percent_agreement as double) as percent_agreement,
                     cast(cohens_kappa as double) as cohens_kappa
                 from reviewer_agreement order by reviewer_a, reviewer_b, measure = 'action' desc, measure"""),
+            "changes": rows(con, "select item, change, bool_or(is_first_release) as is_first_release, "
+                                 "count(*) as n from release_changes group by all order by item desc, change"),
             "gallery": gallery,
         }
 
@@ -283,6 +285,12 @@ def render(data, image_root=None):
                                "% agreement", "Cohen's kappa"],
                  [(r["reviewer_a"], r["reviewer_b"], r["measure"], r["images_in_common"],
                    r["percent_agreement"], r["cohens_kappa"]) for r in data["agreement"]])),
+        ("release-changes", "Changes since the release before",
+         ("<p>First release: there is nothing to compare with, everything is added.</p>"
+          if any(r["is_first_release"] for r in data["changes"]) else
+          "" if data["changes"] else "<p>Nothing changed since the release before.</p>")
+         + table("changes", ["item", "change", "images"],
+                 [(r["item"], r["change"], r["n"]) for r in data["changes"]])),
         ("gallery", "Highest-priority leak and multi-label clusters (review queue order)",
          gallery_html(data["gallery"], image_root)),
     ]

@@ -139,6 +139,9 @@ def test_two_builds_record_releases_and_what_changed(copy_of_sample, truth, tmp_
         done = subprocess.run([sys.executable, str(PROJECT / "scripts" / script), "--db", str(db),
                                "--out-dir", str(out), *extra], capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr
+    report_html = (out / "imagenet1k_report.html").read_text()
+    for item, change in {(item, change) for item, change, _, _ in expected}:
+        assert f"<tr><td>{item}</td><td>{change}</td><td>1</td></tr>" in report_html
     archive = out / "imagenet1k_release.zip"
     with zipfile.ZipFile(archive) as zipped:
         assert zipped.namelist() == (

@@ -1,6 +1,6 @@
 {#- One row per build: the release log. Incremental (append): each `dbt build` adds its own
     row and never rewrites the earlier ones (a --full-refresh starts the log again). -#}
-{{ config(materialized='incremental', incremental_strategy='append') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns') }}
 
 {%- set release_vars = {} %}
 {%- for name in ['dataset_name', 'vl_path_prefix', 'vl_label_sources', 'class_list_seed',

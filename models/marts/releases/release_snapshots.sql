@@ -1,6 +1,6 @@
 {#- Every release's final removal list and relabel map, one row per image and action.
     Incremental (append): each build adds its own rows under its release id. -#}
-{{ config(materialized='incremental', incremental_strategy='append') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns') }}
 
 select
     '{{ invocation_id }}' as release_id,
