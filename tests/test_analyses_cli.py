@@ -2,6 +2,7 @@
 DuckDB CLI from another folder against a built database, answer what their headers say."""
 import csv
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -110,19 +111,17 @@ def reviewer_decisions(build, reviewer):
         "select image_id, action from int_review_decisions_latest where reviewer = ?", [reviewer]))
 
 
-def test_what_changed_since_last_build(reviewed_build, compile_and_run, tmp_path):
-    # Against the build's own removal list file (the default): nothing changed.
-    assert compile_and_run("what_changed_since_last_build") == []
-
-    current = reviewed_build.deliverable("final_removal_list.txt").read_text().split()
-    assert len(current) >= 2
-    previous = tmp_path / "previous" / "imagenet1k_final_removal_list.txt"
-    previous.parent.mkdir()
-    kept_since = "n00000000_kept_since"
-    previous.write_text("\n".join(current[1:] + [kept_since]) + "\n")
-    rows = compile_and_run("what_changed_since_last_build", previous_removal_list=str(previous))
-    assert [(r["change"], r["image_id"]) for r in rows] == [
-        ("added", current[0]), ("dropped", kept_since)]
-    [(reason,)] = reviewed_build.query("select reason from final_removals where image_id = ?",
-                                       [current[0]])
-    assert rows[0]["reason"] == reason and rows[1]["reason"] == "NULL"  # the CLI prints NULL in -csv mode
+def test_what_changed_since_last_build(reviewed_build, compile_and_run):
+    # The build is the first release of its database: every removal and relabel is 'added'.
+    removals = reviewed_build.deliverable("final_removal_list.txt").read_text().split()
+    relabels = json.loads(reviewed_build.deliverable("relabel_map.json").read_text())
+    assert removals and relabels
+    rows = compile_and_run("what_changed_since_last_build")
+    assert [(r["item"], r["change"], r["image_id"]) for r in rows] == (
+        [("removal", "added", i) for i in sorted(removals)]
+        + [("relabel", "added", i) for i in sorted(relabels)])
+    assert all(r["is_first_release"] == "true" and r["previous_release_id"] == "NULL" for r in rows)
+    assert {r["image_id"]: int(r["current_new_class_index"]) for r in rows
+            if r["item"] == "relabel"} == relabels
+    only_relabels = compile_and_run("what_changed_since_last_build", item="relabel")
+    assert sorted(r["image_id"] for r in only_relabels) == sorted(relabels)

@@ -94,6 +94,7 @@ def model(dbt, session):
         "exclude.csv": dbt.ref("export_exclude"),
         "reviewer_agreement.csv": dbt.ref("export_reviewer_agreement"),
         "review_conflicts.csv": dbt.ref("export_review_conflicts"),
+        "release_changes.csv": dbt.ref("export_release_changes"),
     }
     id_lists = {
         "val_removal_list.txt": dbt.ref("export_val_removal_list"),
