@@ -12,6 +12,8 @@ Writes into OUT (default ``sample_data/<profile>`` under the project root):
     vl_export/clusters/cluster_<uuid>.json per-cluster exports (repeat items; transitive-merge cases)
     truth.json                  what was planted (computed from the generator's own structures)
     team_clusters.json          (small profile only) the team's legacy clusters JSON shape
+    team_tagged_manifest.csv    (small profile only) the team's tagged manifest (their flags)
+    team_leak_reports/*.csv     (small profile only) their two leak report shapes, in part agreeing
     decisions/alice.csv, decisions/bob.csv  two reviewers' append-only decision logs
     images/<manifest path>      48x48 PNG (content is PNG although the name ends in .JPEG)
                                 for every image in the VL export
@@ -911,6 +913,7 @@ class Generator:
         self.timings["images"] = time.time() - t1
         self.write_team_clusters(out)
         self.write_decisions(out)
+        self.write_team_legacy_files(out)
         self.write_truth(out)
 
     def write_manifest(self, out: Path):
@@ -1091,6 +1094,81 @@ class Generator:
             json.dump({"clusters": entries}, f, indent=2, sort_keys=True)
             f.write("\n")
         self.team_clusters = sorted(chosen)
+
+    def write_team_legacy_files(self, out: Path):
+        """(small profile) The team's older files: their tagged manifest CSV and their two
+        leak report shapes, each agreeing with the planted leaks in part, so a comparison
+        has agreed pairs, pairs only they list and pairs only the pipeline finds."""
+        self.team_legacy = {}
+        if not self.cfg["team_clusters"]:
+            return
+        leaked = sorted(self.leaked_val_ids())
+        pairs = {v: sorted(m for m in self.clusters[self.cluster_of[v]]
+                           if self.split_of(self.by_id[m]) == "train") for v in leaked}
+        analyzer, detector = leaked[:8], leaked[6:12]  # two shared val images
+        wrong = [(leaked[-1], pairs[leaked[-2]][0]), (leaked[-2], pairs[leaked[-1]][0])]
+        header = ["cluster_id", "leak_type", "train_image_path", "train_image_id", "train_label",
+                  "val_image_path", "val_image_id", "val_label", "labels_in_cluster",
+                  "recommended_action", "priority"]
+        rows = []
+        for k, v in enumerate(analyzer):
+            for t in pairs[v]:
+                same = self.label_of(self.by_id[t]) == self.label_of(self.by_id[v])
+                rows.append([f"cluster_{k + 1:03d}", "same_label" if same else "different_labels",
+                             self.path(self.by_id[t]), t, self.label_of(self.by_id[t]),
+                             self.path(self.by_id[v]), v, self.label_of(self.by_id[v]),
+                             1 if same else 2, "REMOVE_VAL" if same else "REVIEW_MANUAL",
+                             "MEDIUM" if same else "HIGH"])
+        for k, (v, t) in enumerate(wrong):
+            rows.append([f"cluster_9{k:02d}", "different_labels", self.path(self.by_id[t]), t,
+                         self.label_of(self.by_id[t]), self.path(self.by_id[v]), v,
+                         self.label_of(self.by_id[v]), 2, "REVIEW_MANUAL", "HIGH"])
+        (out / "team_leak_reports").mkdir()
+        with open(out / "team_leak_reports" / "team_leaks_from_vl.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            w.writerows(rows)
+        with open(out / "team_leak_reports" / "team_train_test_leaks.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["train_image", "test_image", "method", "similarity", "leak_type",
+                        "hamming_distance"])
+            for v in detector:
+                for t in pairs[v]:
+                    w.writerow([self.path(self.by_id[t]), self.path(self.by_id[v]), "md5_exact",
+                                "1.0", "exact_duplicate", 0])
+        theirs = {(v, t) for v in analyzer + detector for t in pairs[v]} | set(wrong)
+        ours = {(v, t) for v in leaked for t in pairs[v]}
+        # Flags: mislabels VL also has, and outliers only the team saw (duplicate members).
+        mis = sorted((g for g, f in self.findings.items() if "mislabels" in f), key=lambda g: self.ids[g])[:5]
+        quiet = sorted((self.by_id[m] for c in self.clusters for m in c if self.by_id[m] not in self.findings),
+                       key=lambda g: self.ids[g])[:5]
+        flag_rows, flags = [], []
+        for g in mis + quiet:
+            is_mis = g in mis
+            sug = self.findings[g]["mislabels"]["_suggested"] if is_mis else ""
+            conf = self.findings[g]["mislabels"]["confidence"] if is_mis else 0.71
+            flag_rows.append([self.ids[g], self.path(g), "imagenet1k", self.split_of(g), self.label_of(g),
+                              "mislabel" if is_mis else "outlier", conf, sug,
+                              "High confidence mismatch" if is_mis else "far from its class",
+                              "mislabel_uncertain" if is_mis else "outlier_valid", "", "", "", "", ""])
+            flags.append({"image_id": self.ids[g], "issue_type": "mislabel" if is_mis else "outlier",
+                          "suggested_class_index": sug if is_mis else None})
+        with open(out / "team_tagged_manifest.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["image_id", "image_path", "dataset", "split", "original_label", "vl_flag_type",
+                        "vl_confidence", "vl_suggested_label", "vl_reason", "user_tags", "user_action",
+                        "new_label", "reviewer", "review_date", "notes"])
+            w.writerows(flag_rows)
+        self.team_legacy = {
+            "files": ["team_leak_reports/team_leaks_from_vl.csv",
+                      "team_leak_reports/team_train_test_leaks.csv", "team_tagged_manifest.csv"],
+            "leak_pairs": {
+                "agreed": sorted(map(list, theirs & ours)),
+                "only_theirs": sorted(map(list, theirs - ours)),
+                "only_ours": sorted(map(list, ours - theirs)),
+            },
+            "tagged_flags": sorted(flags, key=lambda x: (x["image_id"], x["issue_type"])),
+        }
 
     def write_decisions(self, out: Path):
         rng = self.rng
@@ -1277,6 +1355,7 @@ class Generator:
             "findings_by_image": findings_by_image,
             "mislabels": mislabels,
             "team_clusters": self.team_clusters,
+            "team_legacy": self.team_legacy,
             "decisions": self.decisions,
             "files": {
                 "manifest": ["manifest.parquet"] + (["manifest.csv"] if self.profile == "small" else []),

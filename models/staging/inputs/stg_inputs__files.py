@@ -18,6 +18,7 @@ EXTENSIONS = {
     "team_clusters": (".json",),
     "decisions": (".csv",),
     "findings": (".csv",),
+    "team_leaks": (".csv",),
 }
 REQUIRED = {"vl_export"}
 # No decision log yet is normal before anyone reviewed: the review page creates the folder.
