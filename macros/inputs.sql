@@ -117,9 +117,15 @@
          from read_parquet({{ file_list(files) }}, filename = true, file_row_number = true,
                            union_by_name = true))
     {%- elif files -%}
-        (select *, row_number() over (partition by filename) as source_row_number
-         from read_csv({{ file_list(files) }}, header = true, all_varchar = true,
-                       filename = true, union_by_name = true, auto_detect = true))
+        {#- Row numbers are the file's data rows: numbered one file at a time, in the order
+            the streaming window sees the scan (a window partitioned by file would number
+            rows in hash order, and the messages would point at the wrong line). -#}
+        ({% for f in files %}
+         select *, row_number() over () as source_row_number
+         from read_csv({{ sql_string(f) }}, header = true, all_varchar = true,
+                       filename = true, auto_detect = true)
+         {{ 'union all by name' if not loop.last }}
+         {% endfor %})
     {%- else -%}
         {{ return(none) }}
     {%- endif -%}

@@ -13,9 +13,19 @@ Writes into OUT (default ``sample_data/<profile>`` under the project root):
     vl_export/clusters/cluster_<uuid>.json per-cluster exports (repeat items; transitive-merge cases)
     truth.json                  what was planted (computed from the generator's own structures)
     team_clusters.json          (small profile only) the team's legacy clusters JSON shape
+    team_tagged_manifest.csv    (small profile only) the team's tagged manifest (their flags)
+    team_leak_reports/*.csv     (small profile only) their two leak report shapes, in part agreeing
     decisions/alice.csv, decisions/bob.csv  two reviewers' append-only decision logs
     images/<manifest path>      48x48 PNG (content is PNG although the name ends in .JPEG)
                                 for every image in the VL export
+
+    python scripts/generate_sample_data.py --dataset cifar10 [--seed N] [--out DIR]
+
+writes instead a small 10-class dataset (the CIFAR-10 class list of seeds/cifar10_classes.csv,
+500 images, its own file names, no ImageNet wnids or ILSVRC names, the split only in a path
+segment train/ or val/): manifest.csv (image_id, path, label; no split column), a chunked
+VL export whose file paths start with "cifar10/", and truth.json. Build it with vars
+class_list_seed: cifar10_classes, dataset_name: cifar10, vl_path_prefix: "cifar10/".
 
 Same profile + seed => byte-identical files.  Only the standard library and duckdb are used.
 The output is first written to a temporary sibling folder and renamed into place at the end.
@@ -906,6 +916,7 @@ class Generator:
         self.timings["images"] = time.time() - t1
         self.write_team_clusters(out)
         self.write_decisions(out)
+        self.write_team_legacy_files(out)
         self.write_truth(out)
 
     def write_manifest(self, out: Path):
@@ -1086,6 +1097,81 @@ class Generator:
             json.dump({"clusters": entries}, f, indent=2, sort_keys=True)
             f.write("\n")
         self.team_clusters = sorted(chosen)
+
+    def write_team_legacy_files(self, out: Path):
+        """(small profile) The team's older files: their tagged manifest CSV and their two
+        leak report shapes, each agreeing with the planted leaks in part, so a comparison
+        has agreed pairs, pairs only they list and pairs only the pipeline finds."""
+        self.team_legacy = {}
+        if not self.cfg["team_clusters"]:
+            return
+        leaked = sorted(self.leaked_val_ids())
+        pairs = {v: sorted(m for m in self.clusters[self.cluster_of[v]]
+                           if self.split_of(self.by_id[m]) == "train") for v in leaked}
+        analyzer, detector = leaked[:8], leaked[6:12]  # two shared val images
+        wrong = [(leaked[-1], pairs[leaked[-2]][0]), (leaked[-2], pairs[leaked[-1]][0])]
+        header = ["cluster_id", "leak_type", "train_image_path", "train_image_id", "train_label",
+                  "val_image_path", "val_image_id", "val_label", "labels_in_cluster",
+                  "recommended_action", "priority"]
+        rows = []
+        for k, v in enumerate(analyzer):
+            for t in pairs[v]:
+                same = self.label_of(self.by_id[t]) == self.label_of(self.by_id[v])
+                rows.append([f"cluster_{k + 1:03d}", "same_label" if same else "different_labels",
+                             self.path(self.by_id[t]), t, self.label_of(self.by_id[t]),
+                             self.path(self.by_id[v]), v, self.label_of(self.by_id[v]),
+                             1 if same else 2, "REMOVE_VAL" if same else "REVIEW_MANUAL",
+                             "MEDIUM" if same else "HIGH"])
+        for k, (v, t) in enumerate(wrong):
+            rows.append([f"cluster_9{k:02d}", "different_labels", self.path(self.by_id[t]), t,
+                         self.label_of(self.by_id[t]), self.path(self.by_id[v]), v,
+                         self.label_of(self.by_id[v]), 2, "REVIEW_MANUAL", "HIGH"])
+        (out / "team_leak_reports").mkdir()
+        with open(out / "team_leak_reports" / "team_leaks_from_vl.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(header)
+            w.writerows(rows)
+        with open(out / "team_leak_reports" / "team_train_test_leaks.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["train_image", "test_image", "method", "similarity", "leak_type",
+                        "hamming_distance"])
+            for v in detector:
+                for t in pairs[v]:
+                    w.writerow([self.path(self.by_id[t]), self.path(self.by_id[v]), "md5_exact",
+                                "1.0", "exact_duplicate", 0])
+        theirs = {(v, t) for v in analyzer + detector for t in pairs[v]} | set(wrong)
+        ours = {(v, t) for v in leaked for t in pairs[v]}
+        # Flags: mislabels VL also has, and outliers only the team saw (duplicate members).
+        mis = sorted((g for g, f in self.findings.items() if "mislabels" in f), key=lambda g: self.ids[g])[:5]
+        quiet = sorted((self.by_id[m] for c in self.clusters for m in c if self.by_id[m] not in self.findings),
+                       key=lambda g: self.ids[g])[:5]
+        flag_rows, flags = [], []
+        for g in mis + quiet:
+            is_mis = g in mis
+            sug = self.findings[g]["mislabels"]["_suggested"] if is_mis else ""
+            conf = self.findings[g]["mislabels"]["confidence"] if is_mis else 0.71
+            flag_rows.append([self.ids[g], self.path(g), "imagenet1k", self.split_of(g), self.label_of(g),
+                              "mislabel" if is_mis else "outlier", conf, sug,
+                              "High confidence mismatch" if is_mis else "far from its class",
+                              "mislabel_uncertain" if is_mis else "outlier_valid", "", "", "", "", ""])
+            flags.append({"image_id": self.ids[g], "issue_type": "mislabel" if is_mis else "outlier",
+                          "suggested_class_index": sug if is_mis else None})
+        with open(out / "team_tagged_manifest.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["image_id", "image_path", "dataset", "split", "original_label", "vl_flag_type",
+                        "vl_confidence", "vl_suggested_label", "vl_reason", "user_tags", "user_action",
+                        "new_label", "reviewer", "review_date", "notes"])
+            w.writerows(flag_rows)
+        self.team_legacy = {
+            "files": ["team_leak_reports/team_leaks_from_vl.csv",
+                      "team_leak_reports/team_train_test_leaks.csv", "team_tagged_manifest.csv"],
+            "leak_pairs": {
+                "agreed": sorted(map(list, theirs & ours)),
+                "only_theirs": sorted(map(list, theirs - ours)),
+                "only_ours": sorted(map(list, ours - theirs)),
+            },
+            "tagged_flags": sorted(flags, key=lambda x: (x["image_id"], x["issue_type"])),
+        }
 
     def write_decisions(self, out: Path):
         rng = self.rng
@@ -1272,6 +1358,7 @@ class Generator:
             "findings_by_image": findings_by_image,
             "mislabels": mislabels,
             "team_clusters": self.team_clusters,
+            "team_legacy": self.team_legacy,
             "decisions": self.decisions,
             "files": {
                 "manifest": ["manifest.parquet"] + (["manifest.csv"] if self.profile == "small" else []),
@@ -1293,19 +1380,176 @@ def uid_media(image_id: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
+# a small 10-class dataset (nothing ImageNet-specific)
+# --------------------------------------------------------------------------------------------
+
+TEN_CLASS_CSV = PROJECT_ROOT / "seeds" / "cifar10_classes.csv"
+TEN_CLASS_LEVELS = [0.96, 0.98, 1.0]
+# kind -> (number of clusters, [(split, label letter)]); same letter = same class
+TEN_CLASS_CLUSTERS = {
+    "leak_same_label": (4, [("val", "a"), ("train", "a")]),
+    "leak_diff_label": (4, [("val", "a"), ("train", "b")]),
+    "leak_2val_1train": (2, [("val", "a"), ("val", "a"), ("train", "a")]),
+    "val_val_same_label": (3, [("val", "a"), ("val", "a")]),
+    "val_val_diff_label": (2, [("val", "a"), ("val", "b")]),
+    "train_train_same_label": (5, [("train", "a"), ("train", "a")]),
+    "train_train_diff_label": (3, [("train", "a"), ("train", "b")]),
+}
+
+
+class TenClassGenerator:
+    """500 images of 10 classes (40 train + 10 val each) named c10_NNNNN, under
+    <split>/<class name>/; planted exact-duplicate clusters of every split mix and a few
+    images with only a quality finding. The planted truth is computed from these lists."""
+
+    dataset = "cifar10"
+    train_per_class, val_per_class, chunk_size = 40, 10, 40
+
+    def __init__(self, seed: int):
+        self.seed = seed
+        self.rng = random.Random(seed)
+        with open(TEN_CLASS_CSV, newline="", encoding="utf-8") as f:
+            rows = sorted(csv.DictReader(f), key=lambda r: int(r["class_index"]))
+        self.names = [r["clean_name"] for r in rows]
+        self.synonyms = [[n.strip() for n in r["synset_names"].split(",")] for r in rows]
+        self.images = []  # (image_id, split, class index)
+        for split, per_class in (("train", self.train_per_class), ("val", self.val_per_class)):
+            for c in range(len(self.names)):
+                for _ in range(per_class):
+                    self.images.append((f"c10_{len(self.images) + 1:05d}", split, c))
+        self.by_id = {i[0]: i for i in self.images}
+
+    def path(self, image_id: str) -> str:
+        _, split, c = self.by_id[image_id]
+        return f"{split}/{self.names[c]}/{image_id}.png"
+
+    def plan(self):
+        rng = self.rng
+        free = {(split, c): [i for i, s, k in self.images if s == split and k == c]
+                for split in ("train", "val") for c in range(len(self.names))}
+        for pool in free.values():
+            rng.shuffle(pool)
+        self.clusters, self.kind = [], {}
+        for kind, (count, spec) in TEN_CLASS_CLUSTERS.items():
+            for _ in range(count):
+                letters = sorted({letter for _, letter in spec})
+                classes = dict(zip(letters, rng.sample(range(len(self.names)), len(letters))))
+                members = sorted(free[(split, classes[letter])].pop() for split, letter in spec)
+                self.clusters.append(members)
+                self.kind[tuple(members)] = kind
+        self.clusters.sort()
+        in_clusters = {m for c in self.clusters for m in c}
+        rest = sorted(i for i, _, _ in self.images if i not in in_clusters)
+        self.quality = sorted(rng.sample(rest, 12))  # flagged as dark, no duplicate
+        self.flagged = sorted(in_clusters | set(self.quality))
+
+    def item(self, image_id: str) -> dict:
+        rng = self.rng
+        _, split, c = self.by_id[image_id]
+        media_id = uid_media(f"{self.dataset}/{image_id}")
+        entries = []
+        cluster = next((k for k, m in enumerate(self.clusters) if image_id in m), None)
+        if cluster is not None:
+            for level in TEN_CLASS_LEVELS:
+                entries.append({"type": "issue", "properties": {
+                    "issue_type": "duplicates", "confidence": round(rng.uniform(0.8, 0.99), 6),
+                    "duplicate_group_id": uid(self.seed, self.dataset, "group", cluster, level),
+                    "duplicate_threshold": level}})
+        if image_id in self.quality:
+            entries.append({"type": "issue", "properties": {
+                "issue_type": "dark", "confidence": round(rng.uniform(0.5, 0.99), 6)}})
+        r = rng.random()
+        text = self.names[c] if r < 0.6 else str(c) if r < 0.8 else self.synonyms[c][-1]
+        entries.append({"type": "image_label", "properties": {
+            "original_id": -1, "category_name": text, "source": "User"}})
+        for word in rng.sample(["sky", "grass", "water", "road", "tree"], 2):
+            entries.append({"type": "image_label", "properties": {
+                "original_id": -1, "category_name": word, "source": "Visual Layer"}})
+        return {
+            "media_id": media_id, "media_type": "image", "file_name": f"{image_id}.png",
+            "file_path": f"{self.dataset}/{self.path(image_id)}", "file_size": "2.95KB",
+            "uniqueness_score": round(rng.random(), 6), "height": 32, "width": 32,
+            "url": f"{VL_HOST}/dataset/{uid(self.seed, self.dataset)}/data/image/{media_id}",
+            "cluster_id": uid(self.seed, self.dataset, "visual", cluster if cluster is not None else -1),
+            "metadata_items": entries,
+        }
+
+    def write(self, out: Path):
+        out.mkdir(parents=True)
+        self.timings = {}
+        with open(out / "manifest.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["image_id", "path", "label"])
+            w.writerows([i, self.path(i), self.names[c]] for i, _, c in self.images)
+        (out / "vl_export").mkdir()
+        order = list(self.flagged)
+        self.rng.shuffle(order)
+        texts = [dumps(self.item(i)) for i in order]
+        step, files = self.chunk_size - 2, []
+        for n, start in enumerate(range(0, len(texts), step)):
+            part = texts[start:start + self.chunk_size]
+            name = f"export_chunk_{n:02d}.json"
+            info = {"schema_version": "1.1", "dataset": self.dataset, "total_media_items": len(part)}
+            with open(out / "vl_export" / name, "w", encoding="utf-8") as f:
+                f.write('{"info":' + dumps(info) + ',"media_items":[' + ",".join(part) + "]}")
+            files.append("vl_export/" + name)
+            if start + self.chunk_size >= len(texts):
+                break
+        split = {i: s for i, s, _ in self.images}
+        label = {i: c for i, _, c in self.images}
+        leaked, removals, multi = {}, {}, []
+        for c in self.clusters:
+            splits, labels = {split[m] for m in c}, {label[m] for m in c}
+            if len(labels) > 1:
+                multi.append(c)
+            if splits == {"train", "val"}:
+                train = [m for m in c if split[m] == "train"]
+                for m in c:
+                    if split[m] == "val":
+                        leaked[m] = {"train_ids": train,
+                                     "labels_agree": all(label[t] == label[m] for t in train)}
+                        removals[m] = "train_val_leak"
+            elif splits == {"val"} and len(labels) == 1:
+                for m in c[1:]:
+                    removals[m] = "val_duplicate"
+        n_val = sum(1 for s in split.values() if s == "val")
+        self.truth = {
+            "dataset": self.dataset, "seed": self.seed, "threshold": 1.0,
+            "counts": {"train": len(split) - n_val, "val": n_val, "total": len(split),
+                       "exported_images": len(self.flagged), "duplicate_clusters": len(self.clusters),
+                       "leaked_val_images": len(leaked), "val_removals": len(removals),
+                       "multi_label_clusters": len(multi)},
+            "clusters": self.clusters,
+            "cluster_kinds": {k: sum(1 for v in self.kind.values() if v == k) for k in TEN_CLASS_CLUSTERS},
+            "leaked_val_images": leaked, "val_removals": removals, "multi_label_clusters": multi,
+            "labels": {i: self.names[c] for i, _, c in self.images if i in set(self.flagged)},
+            "files": {"manifest": ["manifest.csv"], "vl_export_chunks": files},
+        }
+        with open(out / "truth.json", "w", encoding="utf-8") as f:
+            json.dump(self.truth, f, indent=1, sort_keys=True)
+            f.write("\n")
+
+
+# --------------------------------------------------------------------------------------------
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--profile", choices=sorted(PROFILES) + list(SCALE_PROFILES), default="small")
+    ap.add_argument("--dataset", choices=["imagenet1k", "cifar10"], default="imagenet1k",
+                    help="cifar10: a small 10-class dataset instead (--profile is ignored)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=None,
-                    help="output folder (default: sample_data/<profile> under the project root)")
+                    help="output folder (default: sample_data/<profile>, or sample_data/cifar10, under the project root)")
     args = ap.parse_args(argv)
-    out = (args.out if args.out is not None else PROJECT_ROOT / "sample_data" / args.profile).resolve()
+    default_name = args.profile if args.dataset == "imagenet1k" else args.dataset
+    out = (args.out if args.out is not None else PROJECT_ROOT / "sample_data" / default_name).resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "truth.json").is_file())):
         ap.error(f"{out} exists and does not look like a generated sample (no truth.json); refusing to replace it")
     t0 = time.time()
-    if args.profile == "imagenet21k":
+    if args.dataset != "imagenet1k":
+        gen = TenClassGenerator(args.seed)
+        gen.plan()
+    elif args.profile == "imagenet21k":
         gen = None
     else:
         gen = Generator("default" if args.profile == "full_export" else args.profile, args.seed)
@@ -1320,7 +1564,7 @@ def main(argv=None) -> int:
             truth = write_imagenet21k(tmp, args.seed, CLASSES_CSV, VL_HOST)
         else:
             gen.write(tmp)
-        if args.profile == "full_export":
+        if args.profile == "full_export" and args.dataset == "imagenet1k":
             items = add_unflagged_items(gen, tmp, uid_media, VL_HOST)
         old = None
         if out.exists():
@@ -1332,15 +1576,22 @@ def main(argv=None) -> int:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    log(f"profile={args.profile} seed={args.seed} -> {out}")
     if gen is None:
+        log(f"profile={args.profile} seed={args.seed} -> {out}")
         log("  " + ", ".join(f"{k} {v:,}" for k, v in truth["counts"].items())
             + f"; {time.time() - t0:.1f}s")
         return 0
-    if args.profile == "full_export":
-        log(f"  full export: {items:,} media items")
     c = gen.truth["counts"]
     f = gen.truth["files"]
+    if args.dataset != "imagenet1k":
+        log(f"dataset={args.dataset} seed={args.seed} -> {out}")
+        log(f"  manifest: {c['train']:,} train + {c['val']:,} val; vl_export: {c['exported_images']:,} "
+            f"images in {len(f['vl_export_chunks'])} chunks; {c['duplicate_clusters']} clusters, "
+            f"{c['leaked_val_images']} leaked val, {c['val_removals']} val removals")
+        return 0
+    log(f"profile={args.profile} seed={args.seed} -> {out}")
+    if args.profile == "full_export":
+        log(f"  full export: {items:,} media items")
     log(f"  manifest: {c['train']:,} train + {c['val']:,} val = {c['total']:,} images "
         f"({c['opaque_images']:,} with opaque ids)")
     log(f"  vl_export: {c['exported_images']:,} flagged images in {len(f['vl_export_chunks'])} chunk files "

@@ -57,6 +57,7 @@ unioned as (
     from team_findings
     left join images as by_id on team_findings.team_image_id = by_id.image_id
     left join images as by_path on team_findings.image_path = by_path.image_path
+    where team_findings.raw_issue_type is not null
 ),
 
 typed as (

@@ -57,6 +57,21 @@ media_item_problems as (
         cast(null as {{ dbt.type_string() }})
     from media_items
     where file_path_json_type is null or file_path_json_type != 'VARCHAR' or file_path = ''
+    {#- Descriptive numbers nothing is decided on: unreadable ones are left empty, a warning. #}
+    {%- for field, typed in [('height', 'height_px'), ('width', 'width_px'), ('uniqueness_score', 'uniqueness_score')] %}
+    union all
+    select
+        'warning',
+        'wrong_type_ignored',
+        export_file,
+        concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
+        '{{ field }}',
+        {{ field }}_text,
+        '{{ field }} must be a number; it is left empty',
+        cast(null as {{ dbt.type_string() }})
+    from media_items
+    where {{ field }}_text is not null and {{ typed }} is null
+    {%- endfor %}
 ),
 
 {%- set entry_record -%}
@@ -90,6 +105,20 @@ metadata_problems as (
         cast(null as {{ dbt.type_string() }})
     from metadata_items
     where duplicate_group_id is not null and duplicate_threshold_text is null
+),
+
+export_file_problems as (
+    select
+        'warning',
+        'export_file_without_media_items',
+        export_file,
+        'media_items',
+        'media_items',
+        '0',
+        'the export file holds no media items; nothing is read from it',
+        cast(null as {{ dbt.type_string() }})
+    from {{ ref('stg_vl__export_files') }}
+    where media_items_in_file = 0
 ),
 
 contradiction_problems as (
@@ -132,18 +161,62 @@ contradiction_problems as (
     where distinct_split_tags > 1
 ),
 
+{#- A column the header lacks is reported once per file (the rows are then not checked
+    one by one for it); the flags are constants, so this costs nothing on a complete header. #}
+manifest_column_problems as (
+    select distinct
+        case when missing_required_columns is not null then 'error' else 'warning' end
+            as severity,
+        'manifest_missing_column' as check_name,
+        manifest_file as input_file,
+        'header' as record,
+        coalesce(missing_required_columns, missing_optional_columns) as field,
+        cast(null as {{ dbt.type_string() }}) as value,
+        case when missing_required_columns is not null
+            then 'the manifest has no such column under any alias (image_id: image_id, id, media_id; path: path, image_path, file_path, filename_in_dataset, file_name)'
+            else 'the manifest has no such column (split: split, subset, partition; label: label, class, class_index, wnid, category_name); it is taken from the other inputs'
+        end as message,
+        cast(null as {{ dbt.type_string() }}) as image_id
+    from manifest
+    where missing_required_columns is not null or missing_optional_columns is not null
+),
+
 manifest_problems as (
     select
         'error',
-        'missing_image_id',
+        case when image_id is null or image_id = '' then 'missing_image_id'
+            else 'missing_image_path' end,
         manifest_file,
         concat('row ', cast(row_number as {{ dbt.type_string() }})),
-        'image_id',
-        image_id,
-        'every manifest row needs an image id',
+        case when image_id is null or image_id = '' then 'image_id' else 'path' end,
+        coalesce(image_id, ''),
+        case when image_id is null or image_id = '' then 'every manifest row needs an image id'
+            else 'every manifest row needs the image path' end,
         cast(null as {{ dbt.type_string() }})
     from manifest
-    where image_id is null or image_id = ''
+    where missing_required_columns is null
+        and (image_id is null or image_id = '' or image_path is null or image_path = '')
+    union all
+    select
+        'error',
+        'duplicate_image_path',
+        min(manifest.manifest_file),
+        concat('rows ', {{ sorted_string_agg('cast(manifest.row_number as ' ~ dbt.type_string() ~ ')', ', ') }}),
+        'path',
+        manifest.image_path,
+        concat('the path is given to more than one image id (',
+            {{ sorted_string_agg('manifest.image_id', ', ') }}, '); VL items could not be matched'),
+        cast(null as {{ dbt.type_string() }})
+    from manifest
+    {#- count(*) first (a distinct count over millions of paths costs 5 times more); a
+        path repeated with its id is a repeated id, reported above. #}
+    inner join (
+        select image_path from manifest
+        where image_path is not null and image_path != ''
+        group by 1 having count(*) > 1
+    ) as repeated on manifest.image_path = repeated.image_path
+    group by manifest.image_path
+    having count(distinct manifest.image_id) > 1
     union all
     select
         'error',
@@ -211,6 +284,10 @@ unioned as (
     select * from metadata_problems
     union all
     select * from contradiction_problems
+    union all
+    select * from export_file_problems
+    union all
+    select * from manifest_column_problems
     union all
     select * from manifest_problems
     union all

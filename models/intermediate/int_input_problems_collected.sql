@@ -18,12 +18,13 @@ with images as (
         vl_class_index,
         vl_label_text,
         is_in_manifest,
-        is_in_vl_export
+        is_in_vl_export,
+        is_in_team_clusters
     from {{ ref('images') }}
     where label_status != 'resolved'
         or split is null
         or (label_source = 'manifest' and vl_class_index != class_index)
-        or (is_in_vl_export and not is_in_manifest)
+        or ((is_in_vl_export or is_in_team_clusters) and not is_in_manifest)
 ),
 clusters as (
     select image_id, cluster_id
@@ -66,12 +67,13 @@ image_problems as (
         'not_in_manifest',
         cast(null as {{ dbt.type_string() }}),
         concat('image ', image_id),
-        'file_path',
+        case when is_in_vl_export then 'file_path' else 'team clusters path' end,
         image_path,
-        'a VL media item matches no manifest path or file name',
+        case when is_in_vl_export then 'a VL media item matches no manifest path or file name'
+            else 'an image of the team clusters file matches no manifest id or path' end,
         image_id
     from images
-    where is_in_vl_export and not is_in_manifest
+    where (is_in_vl_export or is_in_team_clusters) and not is_in_manifest
         and exists (select 1 from {{ ref('images') }} as manifest_images where manifest_images.is_in_manifest)
     union all
     select

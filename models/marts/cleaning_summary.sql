@@ -163,6 +163,17 @@ figures as (
     select 90, 'input_warnings', 'all',
         (select count(*) from problems where severity = 'warning'),
         'suspicious but usable input records (see input_problems)'
+    union all
+    {#- One row per kind of warning, so the summary says what was suspicious. #}
+    select
+        90 + cast(row_number() over (order by check_name) as integer),
+        'input_warnings',
+        check_name,
+        count(*),
+        concat('input warnings of check ', check_name, ' (see input_problems)')
+    from problems
+    where severity = 'warning'
+    group by check_name
 )
 
 select

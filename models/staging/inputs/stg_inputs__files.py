@@ -1,8 +1,12 @@
 """Inventory of the concrete input files: one row per file that staging will read.
 
-Python because SQL cannot list folders, unzip a VL export or hash files. A missing or
-empty input stops the build here with a message naming the var and the path.
+Python because SQL cannot list folders, unzip a VL export, hash files or say where a file
+stops being UTF-8 or valid JSON. A missing or empty input, a ZIP member that would land
+outside its folder, a JSON file above var json_max_file_mb, a CSV that is not UTF-8, a VL
+export without a single media item or a team clusters file of the wrong shape stops the
+build here with a message naming the var, the file, the record and the field.
 """
+import codecs
 import hashlib
 import json
 import os
@@ -14,6 +18,7 @@ EXTENSIONS = {
     "team_clusters": (".json",),
     "decisions": (".csv",),
     "findings": (".csv",),
+    "team_leaks": (".csv",),
 }
 REQUIRED = {"vl_export"}
 # No decision log yet is normal before anyone reviewed: the review page creates the folder.
@@ -24,11 +29,30 @@ COLUMNS = (
 )
 
 
-def sha256_of(path):
+def sha256_of(path, check_utf8=False):
+    """The file's SHA-256; with check_utf8, stops on the first byte that is not UTF-8."""
     digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset, lines = 0, 1
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+            if check_utf8:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as error:
+                    line = lines + block[:error.start].count(b"\n")
+                    raise ValueError(
+                        f"{path}: not UTF-8 text at line {line} (byte {offset + error.start}: "
+                        f"0x{block[error.start]:02x}, {error.reason}); save the file as UTF-8"
+                    ) from None
+                lines += block.count(b"\n")
+                offset += len(block)
+    if check_utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ValueError(f"{path}: not UTF-8 text: the file ends inside a character") from None
     return digest.hexdigest()
 
 
@@ -37,16 +61,23 @@ def relative(path, project_dir):
 
 
 def unzip(zip_path, unzip_dir, extensions):
-    """Extract the wanted members once per archive content; refuse paths leaving the folder."""
+    """Extract the wanted members once per archive content; an archive with a member whose
+    path leaves the folder (../, absolute, a drive) is refused as a whole."""
     target = os.path.join(unzip_dir, sha256_of(zip_path)[:16])
     if not os.path.isdir(target):
         partial = target + ".partial"
         with zipfile.ZipFile(zip_path) as archive:
-            for member in archive.namelist():
+            members = archive.namelist()
+            for member in members:  # all checked before anything is written
                 name = os.path.normpath(member)
-                if name.startswith(("..", os.sep)) or not name.lower().endswith(extensions):
-                    continue
-                archive.extract(member, partial)
+                if name.startswith(("..", os.sep, "/")) or name[1:2] == ":":
+                    raise ValueError(
+                        f"{zip_path}: archive member {member!r} would be written outside the "
+                        "unpack folder; the archive is refused"
+                    )
+            for member in members:
+                if os.path.normpath(member).lower().endswith(extensions):
+                    archive.extract(member, partial)
         os.makedirs(unzip_dir, exist_ok=True)
         os.replace(partial, target)
     found = []
@@ -78,16 +109,13 @@ def files_of(input_kind, var_name, path, unzip_dir):
         raise ValueError(
             f"{var_name} = {path!r}: no {' or '.join(extensions)} files found there"
         )
-    for file_path, container in listed:
-        if os.path.getsize(file_path) == 0:
-            raise ValueError(f"{var_name}: input file {file_path!r} is empty")
     return listed
 
 
 def where_vl_export_is_wrong(path, shown):
     """Names the first record and field that keep a VL export file from being read."""
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             document = json.load(handle)
     except UnicodeDecodeError as error:
         return f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})"
@@ -128,42 +156,139 @@ def where_vl_export_is_wrong(path, shown):
 
 
 def probe_vl_export(session, path, shown, columns, max_bytes):
-    """Reads the file the way staging will; on failure explains where, then stops."""
+    """Reads the file the way staging will; on failure explains where, then stops.
+    Returns the number of media items in the file."""
     try:
-        session.sql(
+        documents, with_items, count = session.sql(
             # len() makes DuckDB transform the whole nested list, not only count rows.
-            f"select sum(len(media_items)) from read_json('{path}', format = 'auto', "
-            f"columns = {columns}, maximum_object_size = {max_bytes})"
-        ).fetchall()
+            f"select count(*), count(media_items), sum(len(media_items)) from read_json("
+            f"'{path}', format = 'auto', columns = {columns}, maximum_object_size = {max_bytes})"
+        ).fetchone()
+        if documents != 1 or with_items != 1:  # a top-level list reads as many rows
+            raise ValueError(f"{shown}: not one object with info and media_items")
     except Exception as error:  # DuckDB's own message names the file but not the record
         reason = where_vl_export_is_wrong(path, shown) or f"{shown}: {error}"
         raise ValueError(f"Bad input in the VL export: {reason}") from None
+    return count or 0
+
+
+def where_team_clusters_is_wrong(path, shown):
+    """Names the record and field that keep the team's clusters file from being read
+    (DuckDB would read a wrong shape as no clusters at all, silently)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            document = json.load(handle)
+    except UnicodeDecodeError as error:
+        return f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})"
+    except json.JSONDecodeError as error:
+        return (f"{shown}: malformed or truncated JSON at line {error.lineno} column "
+                f"{error.colno} (byte {error.pos}): {error.msg}")
+    if isinstance(document, dict):
+        key = next((k for k in ("clusters", "duplicates") if k in document), None)
+        if key is None:
+            return (f"{shown}: top level has no clusters (or duplicates) field; found "
+                    f"{sorted(document)[:5]}")
+        clusters, where = document[key], key
+    else:
+        clusters, where = document, "top level"
+    if not isinstance(clusters, list):
+        return f"{shown}: field {where} must be a list, found {type(clusters).__name__}"
+    for i, cluster in enumerate(clusters):
+        record = f"clusters[{i}]"
+        if not isinstance(cluster, dict):
+            return f"{shown}: record {record} must be an object, found {type(cluster).__name__}"
+        images = cluster.get("images", cluster.get("members"))
+        if not isinstance(images, list):
+            return (f"{shown}: record {record}, field images (or members) must be a list, "
+                    f"found {type(images).__name__}")
+        for j, image in enumerate(images):
+            where = f"{record}.images[{j}]"
+            if not isinstance(image, dict):
+                return f"{shown}: record {where} must be an object, found {type(image).__name__}"
+            keys = ("id", "image_id", "path", "image_path", "filename")
+            if not any(isinstance(image.get(k), (str, int)) and str(image.get(k)).strip()
+                       for k in keys):
+                return (f"{shown}: record {where}, field id (or path): the image has no id "
+                        "or path, so it cannot be matched to the dataset")
+    return None
+
+
+def check_file(session, kind, var_name, file_path, shown, columns, max_bytes):
+    """Every check of one input file; returns its size, SHA-256 and media item count."""
+    size = os.path.getsize(file_path)
+    if size == 0:
+        raise ValueError(f"{var_name}: input file {file_path!r} is empty")
+    if file_path.lower().endswith(".json") and size > max_bytes:
+        raise ValueError(
+            f"{var_name}: input file {shown!r} is {size / 1048576:.1f} MB, above var "
+            f"json_max_file_mb = {max_bytes // 1048576} MB (DuckDB buffers twice that "
+            "per thread); raise the var or export smaller chunks"
+        )
+    media_items = 0
+    if kind == "vl_export":
+        media_items = probe_vl_export(session, file_path.replace("'", "''"), shown, columns,
+                                      max_bytes)
+    if kind == "team_clusters":
+        reason = where_team_clusters_is_wrong(file_path, shown)
+        if reason:
+            raise ValueError(f"Bad input in the team clusters file: {reason}")
+    try:
+        sha256 = sha256_of(file_path, check_utf8=file_path.lower().endswith(".csv"))
+    except ValueError as error:
+        raise ValueError(f"{var_name}: {str(error).replace(file_path, repr(shown), 1)}") from None
+    return size, sha256, media_items
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    rows = []
+    rows, problems = [], []
+    # Every input and every file is checked before the build stops, so one run names
+    # all the files to fix, not only the first.
     for kind, var_name, configured, resolved, unzip_dir, project_dir, columns, max_bytes in dbt.ref(
         "stg_inputs__locations"
     ).fetchall():
         if not configured:
             if kind in REQUIRED:
-                raise ValueError(f"{var_name} is not set: it must name the VL export")
+                problems.append(f"{var_name} is not set: it must name the VL export")
             continue
         if kind in OPTIONAL_WHEN_MISSING and not os.path.exists(resolved):
             continue
-        for file_path, container in files_of(kind, var_name, resolved, unzip_dir):
+        try:
+            listed = files_of(kind, var_name, resolved, unzip_dir)
+        except (OSError, ValueError, zipfile.BadZipFile) as error:
+            problems.append(str(error))
+            continue
+        media_items, failed = 0, False
+        for file_path, container in listed:
             shown = relative(file_path, project_dir)
-            if kind == "vl_export":
-                probe_vl_export(session, file_path.replace("'", "''"), shown, columns, max_bytes)
+            try:
+                size, sha256, count = check_file(
+                    session, kind, var_name, file_path, shown, columns, max_bytes)
+            except ValueError as error:
+                problems.append(str(error))
+                failed = True
+                continue
+            media_items += count
             rows.append((
                 kind,
                 file_path,
                 shown,
                 relative(container, project_dir) if container else None,
-                os.path.getsize(file_path),
-                sha256_of(file_path),
+                size,
+                sha256,
             ))
+        if kind == "vl_export" and media_items == 0 and not failed:
+            problems.append(
+                f"{var_name} = {configured!r}: the VL export holds no media items "
+                "(every media_items list is empty)"
+            )
+    if problems:
+        shown_problems = problems[:20]
+        raise ValueError(
+            f"Bad input: {len(problems)} problem(s) in the input files; no deliverable was "
+            "written.\n  - " + "\n  - ".join(shown_problems)
+            + ("\n  ... and more" if len(problems) > len(shown_problems) else "")
+        )
     session.execute(f"create or replace temp table stg_inputs__files_rows ({COLUMNS})")
     if rows:
         session.executemany("insert into stg_inputs__files_rows values (?, ?, ?, ?, ?, ?)", rows)

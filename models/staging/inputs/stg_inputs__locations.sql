@@ -6,6 +6,7 @@
     ('team_clusters', 'team_clusters_path'),
     ('decisions', 'decisions_path'),
     ('findings', 'findings_path'),
+    ('team_leaks', 'team_leaks_path'),
 ] -%}
 
 with locations as (

@@ -1,5 +1,7 @@
 {#- The team's flat findings CSV (`image_id, image_path, current_label, suggested_label,
-    confidence, issue_type`, with the fallbacks their scripts used), one row per line. -#}
+    confidence, issue_type`, with the fallbacks their scripts used), or their tagged
+    manifest (`original_label, vl_flag_type, vl_confidence, vl_suggested_label`, ...): its
+    flags are findings. One row per line; a line without a flag has no issue type. -#}
 {%- set source_sql = read_flat_file('findings') -%}
 {%- set _ = source('team', 'findings') -%}
 
@@ -24,12 +26,13 @@ renamed as (
             as image_path,
         trim({{ pick_column(columns, ['current_label', 'label', 'class', 'original_label']) }})
             as current_label_text,
-        trim({{ pick_column(columns, ['suggested_label', 'issues_description', 'description']) }})
+        trim({{ pick_column(columns, ['suggested_label', 'vl_suggested_label', 'issues_description', 'description']) }})
             as suggested_label_text,
-        lower(trim({{ pick_column(columns, ['issue_type', 'flag', 'reason']) }})) as raw_issue_type,
+        nullif(lower(trim({{ pick_column(columns, ['issue_type', 'flag', 'vl_flag_type', 'reason']) }})), '')
+            as raw_issue_type,
 
         ---------- numerics
-        {{ pick_column(columns, ['confidence', 'value', 'score']) }} as confidence_text
+        {{ pick_column(columns, ['confidence', 'vl_confidence', 'value', 'score']) }} as confidence_text
     from source
 )
 
