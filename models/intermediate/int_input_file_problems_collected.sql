@@ -30,7 +30,8 @@ media_matches as (
 ),
 
 memberships as (
-    select threshold, origin from {{ ref('int_duplicate_memberships_unioned') }}
+    select threshold, origin, group_key, image_id
+    from {{ ref('int_duplicate_memberships_unioned') }}
 ),
 
 media_item_problems as (
@@ -205,6 +206,36 @@ threshold_problems as (
     where level_rows.at_level = 0 and all_rows.all_levels > 0
 ),
 
+single_member_groups as (
+    {#- A group of one image is no duplicate (its partners were outside a filtered export,
+        or the source's group id is the image's own id, as in Hugging Face's vl-enriched
+        tables): counted per source, never clustered. #}
+    select origin, count(*) as groups
+    from (
+        select origin, group_key
+        from memberships
+        where {{ threshold_equals('threshold', var('duplicate_threshold')) }}
+        group by 1, 2
+        having count(distinct image_id) = 1
+    ) as groups_of_one
+    group by 1
+),
+
+single_member_group_problems as (
+    select
+        'warning',
+        'single_member_duplicate_groups',
+        cast(null as {{ dbt.type_string() }}),
+        concat(origin, ' duplicate groups at level ',
+            cast({{ var('duplicate_threshold') }} as {{ dbt.type_string() }})),
+        'duplicate_group_id',
+        cast(groups as {{ dbt.type_string() }}),
+        concat(cast(groups as {{ dbt.type_string() }}),
+            ' duplicate groups have a single member (partners outside the export, or a group id that is the image''s own id); not clustered'),
+        cast(null as {{ dbt.type_string() }})
+    from single_member_groups
+),
+
 unioned as (
     select * from media_item_problems
     union all
@@ -217,6 +248,8 @@ unioned as (
     select * from collision_problems
     union all
     select * from threshold_problems
+    union all
+    select * from single_member_group_problems
 )
 
 select * from unioned

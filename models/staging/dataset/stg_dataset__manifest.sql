@@ -1,7 +1,7 @@
 {{ config(materialized='view') }}
 
 {#- The dataset manifest: every image with its id, path, split and label, as the team wrote
-    it (CSV or Parquet). Column names are discovered at run time and mapped by alias.
+    it (CSV or Parquet). Column names are discovered at run time and mapped by alias (var column_aliases).
     A view over the file (an absolute path, so it also works from the DuckDB CLI opened
     anywhere): a manifest has millions of rows, and storing them twice costs seconds. -#}
 {%- set source_sql = read_flat_file('manifest') -%}
@@ -17,19 +17,19 @@ with source as (
 renamed as (
     select
         ---------- ids
-        trim({{ pick_column(columns, ['image_id', 'id', 'media_id']) }}) as image_id,
+        trim({{ pick_column(columns, 'image_id') }}) as image_id,
 
         ---------- where the record came from
         {{ display_path('filename') }} as manifest_file,
         cast(source_row_number as bigint) as row_number,
 
         ---------- strings
-        {{ dataset_path(pick_column(columns, ['path', 'image_path', 'file_path', 'filename_in_dataset', 'file_name'])) }}
+        {{ dataset_path(pick_column(columns, 'image_path')) }}
             as image_path,
-        {{ base_name(pick_column(columns, ['path', 'image_path', 'file_path', 'filename_in_dataset', 'file_name'])) }}
+        {{ base_name(pick_column(columns, 'image_path')) }}
             as file_name,
-        {{ pick_column(columns, ['split', 'subset', 'partition']) }} as split_text,
-        trim({{ pick_column(columns, ['label', 'class', 'class_index', 'wnid', 'category_name']) }})
+        {{ pick_column(columns, 'split') }} as split_text,
+        trim({{ pick_column(columns, 'label') }})
             as label_text
     from source
 )

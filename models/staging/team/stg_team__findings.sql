@@ -1,5 +1,6 @@
 {#- The team's flat findings CSV (`image_id, image_path, current_label, suggested_label,
-    confidence, issue_type`, with the fallbacks their scripts used), one row per line. -#}
+    confidence, issue_type`, with the fallbacks their scripts used, var column_aliases),
+    one row per line. -#}
 {%- set source_sql = read_flat_file('findings') -%}
 {%- set _ = source('team', 'findings') -%}
 
@@ -13,23 +14,23 @@ with source as (
 renamed as (
     select
         ---------- ids
-        trim({{ pick_column(columns, ['image_id', 'id', 'media_id']) }}) as team_image_id,
+        trim({{ pick_column(columns, 'image_id') }}) as team_image_id,
 
         ---------- where the record came from
         {{ display_path('filename') }} as findings_file,
         cast(source_row_number as bigint) as row_number,
 
         ---------- strings
-        {{ dataset_path(pick_column(columns, ['image_path', 'path', 'file_path', 'filename'])) }}
+        {{ dataset_path(pick_column(columns, 'image_path')) }}
             as image_path,
-        trim({{ pick_column(columns, ['current_label', 'label', 'class', 'original_label']) }})
+        trim({{ pick_column(columns, 'label') }})
             as current_label_text,
-        trim({{ pick_column(columns, ['suggested_label', 'issues_description', 'description']) }})
+        trim({{ pick_column(columns, 'suggested_label') }})
             as suggested_label_text,
-        lower(trim({{ pick_column(columns, ['issue_type', 'flag', 'reason']) }})) as raw_issue_type,
+        lower(trim({{ pick_column(columns, 'issue_type') }})) as raw_issue_type,
 
         ---------- numerics
-        {{ pick_column(columns, ['confidence', 'value', 'score']) }} as confidence_text
+        {{ pick_column(columns, 'confidence') }} as confidence_text
     from source
 )
 
