@@ -1477,6 +1477,8 @@ def main(argv=None) -> int:
     log("  findings: " + ", ".join(f"{k} {v:,}" for k, v in c["findings"].items()))
     log(f"  decisions: alice {len(gen.decisions['alice'])} rows, bob {len(gen.decisions['bob'])} rows; "
         f"images: {c['exported_images']:,} PNGs under images/")
+    if gen.vl_format_files:
+        log("  other formats: " + ", ".join(f"{k} ({', '.join(v)})" for k, v in gen.vl_format_files.items()))
     log(f"  time: plan {t_plan:.1f}s, " + ", ".join(f"{k} {v:.1f}s" for k, v in gen.timings.items())
         + f", total {time.time() - t0:.1f}s")
     return 0

@@ -247,3 +247,19 @@ def test_bad_input_in_other_formats_is_named_and_nothing_is_written(case, copy_o
     for text in expected:
         assert text in run.output, (text, run.output[-3000:])
     assert not run.deliverables_dir.exists() or not any(run.deliverables_dir.iterdir())
+
+
+def test_generator_formats_are_a_pure_function_of_the_seed(formats_sample, small_sample, tmp_path):
+    from test_generate_sample_data import file_hashes
+
+    again = generate_sample(tmp_path / "again", vl_formats=ALL_FORMATS)
+    assert file_hashes(again) == file_hashes(formats_sample)
+    # The extra formats change nothing else: the plain sample is the same files, and its
+    # truth is the same but for the listing of the extra files.
+    plain, extra = file_hashes(small_sample), file_hashes(formats_sample)
+    assert {k: v for k, v in extra.items() if k in plain and k != "truth.json"} == \
+        {k: v for k, v in plain.items() if k != "truth.json"}
+    truth = json.loads((formats_sample / "truth.json").read_text())
+    truth.pop("vl_formats")
+    truth["files"].pop("vl_formats")
+    assert truth == json.loads((small_sample / "truth.json").read_text())
