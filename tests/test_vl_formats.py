@@ -178,6 +178,48 @@ def test_renamed_manifest_columns_through_column_aliases(small_sample, truth, tm
         (truth["counts"]["total"],)]
 
 
+def test_flat_vl_csv_with_renamed_columns_through_column_aliases(small_sample, truth, tmp_path):
+    """A team-style flat export (one row per mislabel) whose columns have other names,
+    beside a JSON chunk that var vl_export_format = csv leaves unread; no manifest, so
+    split and label come from the file's own columns."""
+    manifest = {image_id: (path, split, label) for image_id, path, split, label in duckdb.sql(
+        f"select image_id, path, split, label from read_parquet('{small_sample / 'manifest.parquet'}')"
+    ).fetchall()}
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(small_sample / truth["files"]["vl_export_chunks"][0], folder)
+    with (folder / "flat.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["pic", "stored_at", "klass", "part", "problem", "sure", "fix"])
+        for image_id, case in sorted(truth["mislabels"].items()):
+            path, split, label = manifest[image_id]
+            writer.writerow([image_id, "imagenet1k/" + path, label, split, "mislabels",
+                             case["confidence"], case["issues_description"]])
+    aliases = {"media_id": ["pic"], "file_path": ["stored_at"], "label": ["klass"],
+               "split": ["part"], "issue_type": ["problem"], "confidence": ["sure"],
+               "suggested_label": ["fix"]}
+    run = run_dbt(tmp_path / "build", sample_vars(
+        small_sample, vl_export_path=str(folder), vl_export_format="csv", manifest_path="",
+        column_aliases=aliases))
+    assert run.ok, run.output[-3000:]
+    assert run.query("select export_file from stg_vl__export_files") == [(str(folder / "flat.csv"),)]
+    found = {row[0]: row[1:] for row in run.query(
+        "select image_id, suggested_class_index, confidence from findings "
+        "where issue_type = 'mislabel'")}
+    assert found == {manifest[image_id][0]: (case["suggested_label"], case["confidence"])
+                     for image_id, case in truth["mislabels"].items()}
+    images = {row[0]: row[1:] for row in run.query(
+        "select image_id, split, class_index from images where is_in_vl_export")}
+    assert images == {manifest[image_id][0]: manifest[image_id][1:] for image_id in truth["mislabels"]}
+
+
+def test_unknown_column_alias_key_stops_the_build(small_sample, tmp_path):
+    run = run_dbt(tmp_path / "build", sample_vars(
+        small_sample, column_aliases={"picture_id": ["pic"]}))
+    assert not run.ok
+    assert "var column_aliases: unknown logical column picture_id" in run.output
+
+
 # ---- bad input, in the style of tests/test_bad_input.py --------------------------------
 
 def parquet_without_file_name(sample):
