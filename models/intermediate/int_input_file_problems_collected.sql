@@ -42,7 +42,7 @@ media_item_problems as (
         concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']') as record,
         'media_id' as field,
         coalesce(media_id_json_type, 'missing') as value,
-        'media_id is required and must be a string' as message,
+        'media_id is required and must be a string (a flat file names it as var column_aliases.media_id lists)' as message,
         cast(null as {{ dbt.type_string() }}) as image_id
     from media_items
     where media_id_json_type is null or media_id_json_type != 'VARCHAR' or media_id = ''
@@ -54,7 +54,7 @@ media_item_problems as (
         concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
         'file_path',
         coalesce(file_path_json_type, 'missing'),
-        'file_path is required and must be a string',
+        'file_path is required and must be a string (a flat file names it as var column_aliases.file_path lists)',
         cast(null as {{ dbt.type_string() }})
     from media_items
     where file_path_json_type is null or file_path_json_type != 'VARCHAR' or file_path = ''
