@@ -148,7 +148,7 @@
 
 {% macro vl_media_item_fields() -%}
     {#- The one definition of a media item's shape: (name, type) pairs; a type that is a
-        list is a nested struct. vl_media_items_type and vl_media_item_structure render it. -#}
+        list is a nested struct. vl_media_items_type and vl_metadata_items_structure render it. -#}
     {%- set text = 'VARCHAR' -%}
     {%- set properties = [] -%}
     {%- for name in ['issue_type', 'confidence', 'duplicate_group_id', 'duplicate_threshold',
@@ -178,8 +178,10 @@
     {{ render_vl_type(vl_media_item_fields()) }}[]
 {%- endmacro %}
 
-{% macro vl_media_item_structure() -%}
-    {{ render_vl_structure(vl_media_item_fields()) }}
+{% macro vl_metadata_items_structure() -%}
+    {#- A media item's metadata_items list as a json_transform structure. -#}
+    {%- set fields = vl_media_item_fields() -%}
+    [{{ render_vl_structure(fields[-1][1][0]) }}]
 {%- endmacro %}
 
 {% macro duckdb__read_vl_export(source_relation) -%}
@@ -233,22 +235,26 @@
     {%- set file_path = pick_column(columns, 'file_path') -%}
     {%- set split_value = "coalesce(nullif(trim(" ~ pick_column(columns, 'split') ~ "), ''), "
         ~ "regexp_extract(filename, '(^|/)(train|validation|val|test)-[^/]*$', 2))" -%}
+    {%- set structure = vl_metadata_items_structure() -%}
     (select
         cast(null as json) as info,
-        list(from_json(to_json(struct_pack(
-            "media_id" := nullif(trim({{ pick_column(columns, 'media_id') }}), ''),
+        {#- Each part of metadata_items is typed on its own (json_transform drops unknown
+            keys, leaves stay text for the checks in staging): a JSON round trip of the
+            whole item costs several times more. #}
+        cast(list(struct_pack(
+            "media_id" := to_json(nullif(trim({{ pick_column(columns, 'media_id') }}), '')),
             "media_type" := {{ pick_column(columns, ['media_type']) }},
             "file_name" := coalesce({{ pick_column(columns, 'file_name') }}, {{ base_name(file_path) }}),
-            "file_path" := nullif(trim({{ file_path }}), ''),
+            "file_path" := to_json(nullif(trim({{ file_path }}), '')),
             {%- for name in ['file_size', 'height', 'width', 'url', 'cluster_id', 'uniqueness_score'] %}
             "{{ name }}" := {{ pick_column(columns, [name]) }},
             {%- endfor %}
             "metadata_items" := list_concat(
                 {%- if has_entries %}
-                cast(cast({{ pick_column(columns, 'metadata_items', 'json') }} as json) as json[]),
+                from_json(cast({{ pick_column(columns, 'metadata_items', 'json') }} as json), '{{ structure }}'),
                 {%- endif %}
                 {%- if has_issues %}
-                list_transform(
+                from_json(to_json(list_transform(
                     cast(cast({{ pick_column(columns, 'issues', 'json') }} as json) as json[]),
                     issue -> json_object('type', 'issue', 'properties', json_object(
                         'issue_type', issue ->> 'issue_type',
@@ -256,29 +262,29 @@
                         'issues_description', issue ->> 'description',
                         'duplicate_group_id', issue ->> 'duplicate_group_id',
                         'duplicate_threshold', case when issue ->> 'duplicate_group_id' is not null
-                            then {{ var('duplicate_threshold') }} end))),
+                            then {{ var('duplicate_threshold') }} end)))), '{{ structure }}'),
                 {%- endif %}
                 {%- if not has_entries and not has_issues
                     and (has_column(columns, 'issue_type') or has_column(columns, 'suggested_label')) %}
                 case when {{ pick_column(columns, 'issue_type') }} is not null
-                    or {{ pick_column(columns, 'suggested_label') }} is not null then [json_object(
+                    or {{ pick_column(columns, 'suggested_label') }} is not null then from_json(json_array(json_object(
                     'type', 'issue', 'properties', json_object(
                         'issue_type', coalesce({{ pick_column(columns, 'issue_type') }}, 'mislabels'),
                         'confidence', {{ pick_column(columns, 'confidence') }},
                         'issues_description', {{ pick_column(columns, 'suggested_label') }},
-                        'bbox', {{ pick_column(columns, 'bbox') }}))] end,
+                        'bbox', {{ pick_column(columns, 'bbox') }}))), '{{ structure }}') end,
                 {%- endif %}
                 {%- if has_column(columns, 'label') %}
                 case when nullif(trim({{ pick_column(columns, 'label') }}), '') is not null
-                    then [json_object('type', 'image_label', 'properties', json_object(
+                    then from_json(json_array(json_object('type', 'image_label', 'properties', json_object(
                         'category_name', trim({{ pick_column(columns, 'label') }}),
                         'source', {{ sql_string(var('vl_label_sources')[0]) }},
-                        'original_id', -1))] end,
+                        'original_id', -1))), '{{ structure }}') end,
                 {%- endif %}
-                case when {{ split_value }} != '' then [json_object('type', 'user_tag',
-                    'properties', json_object('tag_name', {{ split_value }}))] end
+                case when {{ split_value }} != '' then from_json(json_array(json_object('type', 'user_tag',
+                    'properties', json_object('tag_name', {{ split_value }}))), '{{ structure }}') end
             )
-        )), '{{ vl_media_item_structure() }}') order by source_row_number) as media_items,
+        ) order by source_row_number) as {{ vl_media_items_type() }}) as media_items,
         {#- A file converted by stg_inputs__files is named by the input file it came from. #}
         {%- if source_paths %}
         case filename
