@@ -230,7 +230,8 @@ def parquet_without_file_name(sample):
     duckdb.sql(f"copy (select * exclude (image_filename, file_path) from read_parquet('{source}')) "
                f"to '{broken}' (format parquet)")
     return {"vl_export_path": str(broken.parent)}, [
-        "missing_file_path", "broken_parquet/metadata.parquet", "media_items[", "field file_path"]
+        "- missing_file_path: file ", "broken_parquet/metadata.parquet, media_items[0], field file_path",
+        "column_aliases.file_path"]
 
 
 def parquet_metadata_json_malformed(sample):

@@ -186,6 +186,8 @@ collision_problems as (
         'several VL media items are the same dataset image (same path or file name)',
         image_id
     from media_matches
+    {#- Items without a path are reported as missing_file_path, not as one image. #}
+    where image_id is not null and image_id != ''
     group by image_id
     having count(*) > 1
 ),
