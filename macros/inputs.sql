@@ -37,6 +37,25 @@
 {% endmacro %}
 
 
+{% macro input_source_paths(files) %}
+    {#- For files stg_inputs__files converted (a CSV's Python-repr metadata_items made JSON):
+        the path read -> the input file it came from. -#}
+    {% set inventory = ref('stg_inputs__files') %}
+    {% if not execute or not files %}
+        {{ return({}) }}
+    {% endif %}
+    {% set rows = run_query(
+        "select file_path, source_path from " ~ inventory
+        ~ " where file_path != source_path and file_path in (" ~ (file_list(files)[1:-1]) ~ ")"
+    ) %}
+    {% set mapping = {} %}
+    {% for row in rows.rows %}
+        {% do mapping.update({row[0]: row[1]}) %}
+    {% endfor %}
+    {{ return(mapping) }}
+{% endmacro %}
+
+
 {% macro file_list(files) -%}
     [{% for f in files %}{{ sql_string(f) }}{{ ', ' if not loop.last }}{% endfor %}]
 {%- endmacro %}
@@ -52,10 +71,49 @@
 {% endmacro %}
 
 
+{% macro default_column_aliases() -%}
+    {#- The names users' flat files give each logical column, most preferred first. Var
+        `column_aliases` replaces the list of any key it names. Never `filename`: the file
+        readers add that column (the file a row was read from). -#}
+    {{ return({
+        'image_id': ['image_id', 'id', 'media_id'],
+        'image_path': ['path', 'image_path', 'file_path', 'filename_in_dataset', 'file_name'],
+        'label': ['label', 'class', 'class_index', 'wnid', 'category_name', 'current_label', 'original_label', 'image_label'],
+        'split': ['split', 'subset', 'partition'],
+        'issue_type': ['issue_type', 'flag', 'vl_flag_type', 'reason'],
+        'confidence': ['confidence', 'vl_confidence', 'value', 'score'],
+        'suggested_label': ['suggested_label', 'vl_suggested_label', 'issues_description', 'description'],
+        'media_id': ['media_id', 'image_id', 'id', 'image_uri'],
+        'file_path': ['file_path', 'image_path', 'path', 'image_uri', 'image_filename', 'file_name', 'image_id'],
+        'file_name': ['file_name', 'image_filename'],
+        'metadata_items': ['metadata_items'],
+        'issues': ['issues', 'image_issues'],
+        'bbox': ['bbox'],
+    }) }}
+{%- endmacro %}
+
+
+{% macro column_aliases(logical_name) -%}
+    {#- The accepted names of one logical column: the user's list from var column_aliases,
+        else the default. A key that names no logical column stops the build. -#}
+    {%- set defaults = default_column_aliases() -%}
+    {%- set overrides = var('column_aliases') or {} -%}
+    {%- for key in overrides if key not in defaults -%}
+        {{ exceptions.raise_compiler_error(
+            "var column_aliases: unknown logical column " ~ key ~ "; known: "
+            ~ (defaults.keys() | sort | join(", "))) }}
+    {%- endfor -%}
+    {%- set aliases = overrides.get(logical_name, defaults[logical_name]) -%}
+    {{ return([aliases] if aliases is string else aliases) }}
+{%- endmacro %}
+
+
 {% macro pick_column(columns, aliases, cast_to=none) -%}
-    {#- The first alias the file has, or null: column mapping for flat files. -#}
+    {#- The first alias the file has, or null: column mapping for flat files. `aliases` is
+        a list of names or a logical column of var column_aliases (default_column_aliases). -#}
+    {%- set names = column_aliases(aliases) if aliases is string else aliases -%}
     {%- set found = [] -%}
-    {%- for alias in aliases -%}
+    {%- for alias in names -%}
         {%- if alias | lower in columns and not found -%}
             {%- do found.append(alias | lower) -%}
         {%- endif -%}
@@ -65,6 +123,15 @@
     {%- else -%}
         cast(null as {{ cast_to or dbt.type_string() }})
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro has_column(columns, logical_name) -%}
+    {#- Whether the file has any accepted name of a logical column. -#}
+    {%- for alias in column_aliases(logical_name) if alias | lower in columns -%}
+        {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 
@@ -79,21 +146,68 @@
     {info: 'JSON', media_items: '{{ vl_media_items_type() }}'}
 {%- endmacro %}
 
+{% macro vl_media_item_fields() -%}
+    {#- The one definition of a media item's shape: (name, type) pairs; a type that is a
+        list is a nested struct. vl_media_items_type and vl_metadata_items_structure render it. -#}
+    {%- set text = 'VARCHAR' -%}
+    {%- set properties = [] -%}
+    {%- for name in ['issue_type', 'confidence', 'duplicate_group_id', 'duplicate_threshold',
+                     'issues_description', 'tag_name', 'assigned_date', 'category_name', 'source',
+                     'original_id', 'bbox', 'metadata_items', 'text', 'video_name', 'frame_timestamp'] -%}
+        {%- do properties.append((name, text)) -%}
+    {%- endfor -%}
+    {%- set entry = [('type', text), ('tag_name', text), ('properties', properties)] -%}
+    {{ return([
+        ('media_id', 'JSON'), ('media_type', text), ('file_name', text), ('file_path', 'JSON'),
+        ('file_size', text), ('height', text), ('width', text), ('url', text),
+        ('cluster_id', text), ('uniqueness_score', text), ('metadata_items', [entry]),
+    ]) }}
+{%- endmacro %}
+
+{% macro render_vl_type(fields) -%}
+    {#- A (name, type) list as a DuckDB STRUCT type; [fields] is a list of structs. -#}
+    STRUCT({% for name, type in fields %}"{{ name }}" {% if type is string %}{{ type }}{% elif type | length == 1 and type[0][0] is not string %}{{ render_vl_type(type[0]) }}[]{% else %}{{ render_vl_type(type) }}{% endif %}{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{% macro render_vl_structure(fields) -%}
+    {#- The same shape as a json_transform structure. -#}
+    {{ '{' }}{% for name, type in fields %}"{{ name }}": {% if type is string %}"{{ type }}"{% elif type | length == 1 and type[0][0] is not string %}[{{ render_vl_structure(type[0]) }}]{% else %}{{ render_vl_structure(type) }}{% endif %}{{ ', ' if not loop.last }}{% endfor %}{{ '}' }}
+{%- endmacro %}
+
 {% macro vl_media_items_type() -%}
-    STRUCT(media_id JSON, media_type VARCHAR, file_name VARCHAR, file_path JSON, file_size VARCHAR, height VARCHAR, width VARCHAR, url VARCHAR, cluster_id VARCHAR, uniqueness_score VARCHAR, metadata_items STRUCT("type" VARCHAR, tag_name VARCHAR, properties STRUCT(issue_type VARCHAR, confidence VARCHAR, duplicate_group_id VARCHAR, duplicate_threshold VARCHAR, issues_description VARCHAR, tag_name VARCHAR, assigned_date VARCHAR, category_name VARCHAR, "source" VARCHAR, original_id VARCHAR, bbox VARCHAR, metadata_items VARCHAR, "text" VARCHAR, video_name VARCHAR, frame_timestamp VARCHAR))[])[]
+    {{ render_vl_type(vl_media_item_fields()) }}[]
+{%- endmacro %}
+
+{% macro vl_metadata_items_structure() -%}
+    {#- A media item's metadata_items list as a json_transform structure. -#}
+    {%- set fields = vl_media_item_fields() -%}
+    [{{ render_vl_structure(fields[-1][1][0]) }}]
 {%- endmacro %}
 
 {% macro duckdb__read_vl_export(source_relation) -%}
-    {#- One row per export file, with its media items as a typed list. -#}
+    {#- One row per export file, with its media items as a typed list: the JSON export read
+        as typed JSON, flat files (Parquet export, CSVs, Hugging Face Parquet) mapped onto the
+        same shape by vl_flat_export. -#}
     {%- set files = input_files('vl_export') -%}
-    {%- if files -%}
-        read_json(
-            {{ file_list(files) }},
-            filename = true,
-            format = 'auto',
-            columns = {{ vl_export_columns() }},
-            maximum_object_size = {{ var("json_max_file_mb") * 1048576 }}
-        )
+    {%- set json_files = [] -%}
+    {%- set parquet_files = [] -%}
+    {%- set csv_files = [] -%}
+    {%- for f in files -%}
+        {%- do (json_files if f.lower().endswith('.json') else parquet_files
+                if f.lower().endswith('.parquet') else csv_files).append(f) -%}
+    {%- endfor -%}
+    {%- set parts = [] -%}
+    {%- if json_files -%}
+        {%- do parts.append(
+            "select info, media_items, filename from read_json(" ~ file_list(json_files)
+            ~ ", filename = true, format = 'auto', columns = " ~ vl_export_columns()
+            ~ ", maximum_object_size = " ~ (var("json_max_file_mb") * 1048576) ~ ")") -%}
+    {%- endif -%}
+    {%- for flat_files in [parquet_files, csv_files] if flat_files -%}
+        {%- do parts.append(vl_flat_export(read_files(flat_files), input_source_paths(flat_files))) -%}
+    {%- endfor -%}
+    {%- if parts -%}
+        ({{ parts | join('\n        union all\n        ') }})
     {%- else -%}
         (select
             cast(null as json) as info,
@@ -104,19 +218,110 @@
 {%- endmacro %}
 
 
+{% macro vl_flat_export(relation_sql, source_paths={}) -%}
+    {#- Flat VL-shaped files, one row per media item, as one row per file with the media
+        items the JSON export would hold. Columns are found at run time and mapped through
+        var column_aliases: the VL Parquet export (metadata_items nested or a JSON string,
+        image_filename or file_name), CSVs flattened from the JSON export (metadata_items
+        converted from Python repr by stg_inputs__files), the tutorials' mislabel_analysis.csv
+        and Hugging Face vl-enriched Parquet (issues or image_issues, the split from a
+        train-*/validation-* shard name). Entries a file lacks are built from its columns:
+        a label as an image_label of the first var vl_label_sources, a split as a user_tag,
+        issue columns as an issue; Hugging Face duplicate groups sit at var duplicate_threshold. -#}
+    {%- set columns = input_columns(relation_sql) | reject('in', ['filename', 'source_row_number']) | list -%}
+    {%- set has_entries = has_column(columns, 'metadata_items') -%}
+    {%- set has_issues = has_column(columns, 'issues') -%}
+    {%- set text = dbt.type_string() -%}
+    {%- set file_path = pick_column(columns, 'file_path') -%}
+    {%- set split_value = "coalesce(nullif(trim(" ~ pick_column(columns, 'split') ~ "), ''), "
+        ~ "regexp_extract(filename, '(^|/)(train|validation|val|test)-[^/]*$', 2))" -%}
+    {%- set structure = vl_metadata_items_structure() -%}
+    (select
+        cast(null as json) as info,
+        {#- Each part of metadata_items is typed on its own (json_transform drops unknown
+            keys, leaves stay text for the checks in staging): a JSON round trip of the
+            whole item costs several times more. #}
+        cast(list(struct_pack(
+            "media_id" := to_json(nullif(trim({{ pick_column(columns, 'media_id') }}), '')),
+            "media_type" := {{ pick_column(columns, ['media_type']) }},
+            "file_name" := coalesce({{ pick_column(columns, 'file_name') }}, {{ base_name(file_path) }}),
+            "file_path" := to_json(nullif(trim({{ file_path }}), '')),
+            {%- for name in ['file_size', 'height', 'width', 'url', 'cluster_id', 'uniqueness_score'] %}
+            "{{ name }}" := {{ pick_column(columns, [name]) }},
+            {%- endfor %}
+            "metadata_items" := list_concat(
+                {%- if has_entries %}
+                from_json(cast({{ pick_column(columns, 'metadata_items', 'json') }} as json), '{{ structure }}'),
+                {%- endif %}
+                {%- if has_issues %}
+                from_json(to_json(list_transform(
+                    cast(cast({{ pick_column(columns, 'issues', 'json') }} as json) as json[]),
+                    issue -> json_object('type', 'issue', 'properties', json_object(
+                        'issue_type', issue ->> 'issue_type',
+                        'confidence', issue -> 'confidence',
+                        'issues_description', issue ->> 'description',
+                        'duplicate_group_id', issue ->> 'duplicate_group_id',
+                        'duplicate_threshold', case when issue ->> 'duplicate_group_id' is not null
+                            then {{ var('duplicate_threshold') }} end)))), '{{ structure }}'),
+                {%- endif %}
+                {%- if not has_entries and not has_issues
+                    and (has_column(columns, 'issue_type') or has_column(columns, 'suggested_label')) %}
+                case when {{ pick_column(columns, 'issue_type') }} is not null
+                    or {{ pick_column(columns, 'suggested_label') }} is not null then from_json(json_array(json_object(
+                    'type', 'issue', 'properties', json_object(
+                        'issue_type', coalesce({{ pick_column(columns, 'issue_type') }}, 'mislabels'),
+                        'confidence', {{ pick_column(columns, 'confidence') }},
+                        'issues_description', {{ pick_column(columns, 'suggested_label') }},
+                        'bbox', {{ pick_column(columns, 'bbox') }}))), '{{ structure }}') end,
+                {%- endif %}
+                {%- if has_column(columns, 'label') %}
+                case when nullif(trim({{ pick_column(columns, 'label') }}), '') is not null
+                    then from_json(json_array(json_object('type', 'image_label', 'properties', json_object(
+                        'category_name', trim({{ pick_column(columns, 'label') }}),
+                        'source', {{ sql_string(var('vl_label_sources')[0]) }},
+                        'original_id', -1))), '{{ structure }}') end,
+                {%- endif %}
+                case when {{ split_value }} != '' then from_json(json_array(json_object('type', 'user_tag',
+                    'properties', json_object('tag_name', {{ split_value }}))), '{{ structure }}') end
+            )
+        ) order by source_row_number) as {{ vl_media_items_type() }}) as media_items,
+        {#- A file converted by stg_inputs__files is named by the input file it came from. #}
+        {%- if source_paths %}
+        case filename
+            {%- for read_path, source_path in source_paths.items() %}
+            when {{ sql_string(read_path) }} then {{ sql_string(source_path) }}
+            {%- endfor %}
+            else filename
+        end as filename
+        {%- else %}
+        filename
+        {%- endif %}
+    from {{ relation_sql }}
+    group by filename)
+{%- endmacro %}
+
 {% macro read_flat_file(input_kind) -%}
     {{ return(adapter.dispatch('read_flat_file', 'vl_clean')(input_kind)) }}
 {%- endmacro %}
 
 {% macro duckdb__read_flat_file(input_kind) -%}
+    {%- set files = input_files(input_kind) -%}
+    {{ return(read_files(files) if files else none) }}
+{%- endmacro %}
+
+
+{% macro read_files(files) -%}
+    {{ return(adapter.dispatch('read_files', 'vl_clean')(files)) }}
+{%- endmacro %}
+
+{% macro duckdb__read_files(files) -%}
     {#- CSV (all text, types are checked in staging) or Parquet, with the file and row kept
         for error messages. -#}
-    {%- set files = input_files(input_kind) -%}
-    {%- if files and files[0].lower().endswith('.parquet') -%}
+    {%- if files[0].lower().endswith('.parquet') -%}
         (select *, cast(file_row_number + 1 as bigint) as source_row_number
          from read_parquet({{ file_list(files) }}, filename = true, file_row_number = true,
                            union_by_name = true))
-    {%- elif files -%}
+    {%- else -%}
         {#- Row numbers are the file's data rows: numbered one file at a time, in the order
             the streaming window sees the scan (a window partitioned by file would number
             rows in hash order, and the messages would point at the wrong line). -#}
@@ -126,8 +331,6 @@
                        filename = true, auto_detect = true)
          {{ 'union all by name' if not loop.last }}
          {% endfor %})
-    {%- else -%}
-        {{ return(none) }}
     {%- endif -%}
 {%- endmacro %}
 

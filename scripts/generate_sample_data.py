@@ -2,7 +2,9 @@
 """Generate a deterministic synthetic ImageNet-1K sample with a Visual Layer (VL) export.
 
     python scripts/generate_sample_data.py --profile {small,default,full_export,imagenet21k}
-        [--seed 20261204] [--out DIR]      (the last two are scale profiles: scale_profiles.py)
+        [--seed 20261204] [--out DIR] [--dataset cifar10]
+        [--vl-formats parquet-nested,parquet-json,csv-normalized,mislabel-csv,hf-imagenet,hf-imagenet-self,hf-uri]
+    (full_export and imagenet21k are scale profiles for the benchmark: scale_profiles.py)
 
 Writes into OUT (default ``sample_data/<profile>`` under the project root):
 
@@ -12,6 +14,11 @@ Writes into OUT (default ``sample_data/<profile>`` under the project root):
                                            chunked, shuffled, consecutive chunks overlap
     vl_export/clusters/cluster_<uuid>.json per-cluster exports (repeat items; transitive-merge cases)
     truth.json                  what was planted (computed from the generator's own structures)
+    vl_export_<format>/, hf_*/  (only with --vl-formats) the same export in other VL-shaped
+                                formats: parquet-nested, parquet-json (VL Parquet export),
+                                csv-normalized (pd.json_normalize CSV, Python-repr metadata_items),
+                                mislabel-csv (the tutorials' mislabel_analysis.csv),
+                                hf-imagenet, hf-imagenet-self, hf-uri (Hugging Face vl-enriched)
     team_clusters.json          (small profile only) the team's legacy clusters JSON shape
     team_tagged_manifest.csv    (small profile only) the team's tagged manifest (their flags)
     team_leak_reports/*.csv     (small profile only) their two leak report shapes, in part agreeing
@@ -62,6 +69,8 @@ NEAR_LEVELS = LEVELS[:-1]
 EXACT = 1.0
 FINDING_TYPES = ["mislabels", "dark", "blur", "outliers", "bright"]
 DEFAULT_SEED = 20261204
+VL_FORMATS = ["parquet-nested", "parquet-json", "csv-normalized", "mislabel-csv",
+              "hf-imagenet", "hf-imagenet-self", "hf-uri"]
 DEFAULT_DUPLICATE_IMAGES = 14851
 VL_HOST = "http://app.visual-layer.com"
 IMG_SIZE = 48
@@ -276,6 +285,7 @@ class Generator:
         self.profile = profile
         self.cfg = PROFILES[profile]
         self.seed = seed
+        self.vl_formats = []
         self.rng = random.Random(seed)
         self.anchor = anchor_date(seed)
         self.dataset_uuid = uid(seed, "dataset")
@@ -917,6 +927,7 @@ class Generator:
         self.write_team_clusters(out)
         self.write_decisions(out)
         self.write_team_legacy_files(out)
+        self.write_vl_formats(out)
         self.write_truth(out)
 
     def write_manifest(self, out: Path):
@@ -1251,6 +1262,123 @@ class Generator:
                                     "bob": sorted(self.ids[g] for g in leak_pick[:2])},
         }
 
+    # ---- the same export in other VL-shaped formats (--vl-formats) -------------------------
+    def merged_items(self) -> list[dict]:
+        """Each exported image once, carrying the metadata entries of all its copies."""
+        items = []
+        for g in self.flagged:
+            item = json.loads(self.item_text[(g, 0)])
+            if (g, 1) in self.item_text:
+                for entry in json.loads(self.item_text[(g, 1)])["metadata_items"]:
+                    if entry not in item["metadata_items"]:
+                        item["metadata_items"].append(entry)
+            items.append(item)
+        return items
+
+    def _write_parquet(self, shards: dict[Path, list[dict]]):
+        """Rows -> Parquet through DuckDB's JSON reader (nested lists become list<struct>);
+        the shards of one table are typed together, so they share one schema."""
+        first = next(iter(shards))
+        first.parent.mkdir(parents=True, exist_ok=True)
+        lines = first.parent / ".rows.jsonl"
+        with open(lines, "w", encoding="utf-8") as f:
+            for n, rows in enumerate(shards.values()):
+                for row in rows:
+                    f.write(dumps({"_shard": n, **row}) + "\n")
+        con = duckdb.connect()
+        con.execute("SET preserve_insertion_order = true")
+        con.execute(f"CREATE TABLE t AS SELECT * FROM read_json({sql_str(lines)}, "
+                    "format = 'newline_delimited', sample_size = -1)")
+        for n, path in enumerate(shards):
+            con.execute(f"COPY (SELECT * EXCLUDE (_shard) FROM t WHERE _shard = {n}) "
+                        f"TO {sql_str(path)} (FORMAT parquet)")
+        con.close()
+        lines.unlink()
+
+    def _hf_rows(self, items: list[dict], shape: str) -> dict[str, list[dict]]:
+        """Hugging Face vl-enriched rows by shard split: exact-level duplicate groups and the
+        other issues; `self` shape: every group id is the image's own id."""
+        shards = {"train": [], "validation": []}
+        for g, item in zip(self.flagged, items):
+            issues = []
+            for entry in item["metadata_items"]:
+                p = entry.get("properties", {})
+                if entry["type"] != "issue":
+                    continue
+                if p["issue_type"] == "duplicates":
+                    if p["duplicate_threshold"] != EXACT:
+                        continue
+                    group = item["media_id"] if shape == "hf-imagenet-self" else p["duplicate_group_id"]
+                    issue = {"issue_type": "duplicates", "confidence": p["confidence"],
+                             "description": None, "duplicate_group_id": group}
+                else:
+                    issue = {"issue_type": p["issue_type"], "confidence": p["confidence"],
+                             "description": p.get("issues_description"), "duplicate_group_id": None}
+                if issue not in issues:
+                    issues.append(issue)
+            c = self.label_of(g)
+            if shape == "hf-uri":
+                row = {"image_uri": f"https://datasets-server.invalid/imagenet-1k-vl-enriched/images/{item['file_name']}",
+                       "image_label": self.wnid[c],
+                       "image_issues": [{k: i[k] for k in ("confidence", "description", "duplicate_group_id", "issue_type")}
+                                        for i in issues]}
+            else:
+                row = {"image_id": item["file_name"], "label": c, "issues": issues}
+            shards["train" if self.split_of(g) == "train" else "validation"].append(row)
+        return shards
+
+    def write_vl_formats(self, out: Path):
+        self.vl_format_files = {}
+        self.hf_self_groups = 0
+        if not self.vl_formats:
+            return
+        items = self.merged_items()
+        for fmt in self.vl_formats:
+            folder = {"parquet-nested": "vl_export_parquet_nested", "parquet-json": "vl_export_parquet_json",
+                      "csv-normalized": "vl_export_csv_normalized", "mislabel-csv": "vl_mislabel_csv",
+                      "hf-imagenet": "hf_imagenet", "hf-imagenet-self": "hf_imagenet_self",
+                      "hf-uri": "hf_uri"}[fmt]
+            written = []
+            if fmt == "parquet-nested":
+                rows = [{("image_filename" if k == "file_name" else k): v for k, v in it.items()} for it in items]
+                self._write_parquet({out / folder / "metadata.parquet": rows})
+                written.append("metadata.parquet")
+            elif fmt == "parquet-json":
+                rows = [{**it, "metadata_items": dumps(it["metadata_items"])} for it in items]
+                self._write_parquet({out / folder / "metadata.parquet": rows})
+                written.append("metadata.parquet")
+            elif fmt == "csv-normalized":
+                (out / folder).mkdir(parents=True)
+                keys = list(items[0])
+                with open(out / folder / "metadata.csv", "w", newline="", encoding="utf-8") as f:
+                    w = csv.writer(f)
+                    w.writerow([""] + keys)  # pandas writes its index as an unnamed first column
+                    for i, it in enumerate(items):
+                        w.writerow([i] + [str(it[k]) if k == "metadata_items" else it[k] for k in keys])
+                written.append("metadata.csv")
+            elif fmt == "mislabel-csv":
+                (out / folder).mkdir(parents=True)
+                with open(out / folder / "mislabel_analysis.csv", "w", newline="", encoding="utf-8") as f:
+                    w = csv.writer(f)
+                    w.writerow(["media_id", "file_name", "original_label", "suggested_label", "confidence", "bbox"])
+                    for g, it in zip(self.flagged, items):
+                        m = self.findings.get(g, {}).get("mislabels")
+                        if m:
+                            w.writerow([it["media_id"], it["file_name"], self.gt_text[self.ids[g]],
+                                        m["issues_description"], m["confidence"], ""])
+                written.append("mislabel_analysis.csv")
+            else:
+                shards = self._hf_rows(items, fmt)
+                names = [f"{split}-00000-of-00001.parquet" for split in shards]
+                self._write_parquet({out / folder / n: rows for n, rows in zip(names, shards.values())})
+                written += names
+                if fmt == "hf-imagenet-self":
+                    key = "issues"
+                    self.hf_self_groups = sum(
+                        1 for rows in shards.values() for r in rows
+                        if any(i["issue_type"] == "duplicates" for i in r[key]))
+            self.vl_format_files[fmt] = [f"{folder}/{n}" for n in written]
+
     def leaked_val_ids(self):
         out = []
         for c in self.clusters:
@@ -1369,6 +1497,12 @@ class Generator:
                 "images_dir": "images",
             },
         }
+        if self.vl_format_files:
+            truth["files"]["vl_formats"] = self.vl_format_files
+            truth["vl_formats"] = {
+                "mislabel_csv_images": sorted(mislabels),
+                "hf_self_single_member_groups": self.hf_self_groups,
+            }
         with open(out / "truth.json", "w", encoding="utf-8") as f:
             json.dump(truth, f, indent=1, sort_keys=True, ensure_ascii=False)
             f.write("\n")
@@ -1540,7 +1674,13 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=None,
                     help="output folder (default: sample_data/<profile>, or sample_data/cifar10, under the project root)")
+    ap.add_argument("--vl-formats", default="",
+                    help="comma-separated extra copies of the export: " + ", ".join(VL_FORMATS))
     args = ap.parse_args(argv)
+    formats = [f for f in args.vl_formats.split(",") if f]
+    unknown = sorted(set(formats) - set(VL_FORMATS))
+    if unknown:
+        ap.error(f"unknown --vl-formats {', '.join(unknown)}; choose from {', '.join(VL_FORMATS)}")
     default_name = args.profile if args.dataset == "imagenet1k" else args.dataset
     out = (args.out if args.out is not None else PROJECT_ROOT / "sample_data" / default_name).resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "truth.json").is_file())):
@@ -1553,6 +1693,7 @@ def main(argv=None) -> int:
         gen = None
     else:
         gen = Generator("default" if args.profile == "full_export" else args.profile, args.seed)
+        gen.vl_formats = [f for f in VL_FORMATS if f in formats]
         gen.plan()
     t_plan = time.time() - t0
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -1605,6 +1746,8 @@ def main(argv=None) -> int:
     log("  findings: " + ", ".join(f"{k} {v:,}" for k, v in c["findings"].items()))
     log(f"  decisions: alice {len(gen.decisions['alice'])} rows, bob {len(gen.decisions['bob'])} rows; "
         f"images: {c['exported_images']:,} PNGs under images/")
+    if gen.vl_format_files:
+        log("  other formats: " + ", ".join(f"{k} ({', '.join(v)})" for k, v in gen.vl_format_files.items()))
     log(f"  time: plan {t_plan:.1f}s, " + ", ".join(f"{k} {v:.1f}s" for k, v in gen.timings.items())
         + f", total {time.time() - t0:.1f}s")
     return 0

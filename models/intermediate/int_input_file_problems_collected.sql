@@ -30,7 +30,8 @@ media_matches as (
 ),
 
 memberships as (
-    select threshold, origin from {{ ref('int_duplicate_memberships_unioned') }}
+    select threshold, origin, group_key, image_id
+    from {{ ref('int_duplicate_memberships_unioned') }}
 ),
 
 media_item_problems as (
@@ -41,7 +42,7 @@ media_item_problems as (
         concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']') as record,
         'media_id' as field,
         coalesce(media_id_json_type, 'missing') as value,
-        'media_id is required and must be a string' as message,
+        'media_id is required and must be a string (a flat file names it as var column_aliases.media_id lists)' as message,
         cast(null as {{ dbt.type_string() }}) as image_id
     from media_items
     where media_id_json_type is null or media_id_json_type != 'VARCHAR' or media_id = ''
@@ -53,7 +54,7 @@ media_item_problems as (
         concat('media_items[', cast(item_index as {{ dbt.type_string() }}), ']'),
         'file_path',
         coalesce(file_path_json_type, 'missing'),
-        'file_path is required and must be a string',
+        'file_path is required and must be a string (a flat file names it as var column_aliases.file_path lists)',
         cast(null as {{ dbt.type_string() }})
     from media_items
     where file_path_json_type is null or file_path_json_type != 'VARCHAR' or file_path = ''
@@ -173,8 +174,8 @@ manifest_column_problems as (
         coalesce(missing_required_columns, missing_optional_columns) as field,
         cast(null as {{ dbt.type_string() }}) as value,
         case when missing_required_columns is not null
-            then 'the manifest has no such column under any alias (image_id: image_id, id, media_id; path: path, image_path, file_path, filename_in_dataset, file_name)'
-            else 'the manifest has no such column (split: split, subset, partition; label: label, class, class_index, wnid, category_name); it is taken from the other inputs'
+            then 'the manifest has no such column under any alias of var column_aliases (image_id: {{ column_aliases('image_id') | join(', ') }}; path: {{ column_aliases('image_path') | join(', ') }})'
+            else 'the manifest has no such column (split: {{ column_aliases('split') | join(', ') }}; label: {{ column_aliases('label') | join(', ') }}); it is taken from the other inputs'
         end as message,
         cast(null as {{ dbt.type_string() }}) as image_id
     from manifest
@@ -258,6 +259,8 @@ collision_problems as (
         'several VL media items are the same dataset image (same path or file name)',
         image_id
     from media_matches
+    {#- Items without a path are reported as missing_file_path, not as one image. #}
+    where image_id is not null and image_id != ''
     group by image_id
     having count(*) > 1
 ),
@@ -278,6 +281,36 @@ threshold_problems as (
     where level_rows.at_level = 0 and all_rows.all_levels > 0
 ),
 
+single_member_groups as (
+    {#- A group of one image is no duplicate (its partners were outside a filtered export,
+        or the source's group id is the image's own id, as in Hugging Face's vl-enriched
+        tables): counted per source, never clustered. #}
+    select origin, count(*) as groups
+    from (
+        select origin, group_key
+        from memberships
+        where {{ threshold_equals('threshold', var('duplicate_threshold')) }}
+        group by 1, 2
+        having count(distinct image_id) = 1
+    ) as groups_of_one
+    group by 1
+),
+
+single_member_group_problems as (
+    select
+        'warning',
+        'single_member_duplicate_groups',
+        cast(null as {{ dbt.type_string() }}),
+        concat(origin, ' duplicate groups at level ',
+            cast({{ var('duplicate_threshold') }} as {{ dbt.type_string() }})),
+        'duplicate_group_id',
+        cast(groups as {{ dbt.type_string() }}),
+        concat(cast(groups as {{ dbt.type_string() }}),
+            ' duplicate groups have a single member (partners outside the export, or a group id that is the image''s own id); not clustered'),
+        cast(null as {{ dbt.type_string() }})
+    from single_member_groups
+),
+
 unioned as (
     select * from media_item_problems
     union all
@@ -294,6 +327,8 @@ unioned as (
     select * from collision_problems
     union all
     select * from threshold_problems
+    union all
+    select * from single_member_group_problems
 )
 
 select * from unioned

@@ -1,19 +1,30 @@
 """Inventory of the concrete input files: one row per file that staging will read.
 
-Python because SQL cannot list folders, unzip a VL export, hash files or say where a file
-stops being UTF-8 or valid JSON. A missing or empty input, a ZIP member that would land
-outside its folder, a JSON file above var json_max_file_mb, a CSV that is not UTF-8, a VL
+Python because SQL cannot list folders, unzip a VL export, hash files, say where a file
+stops being UTF-8 or valid JSON, or parse the Python-repr `metadata_items` of a CSV flattened
+with pandas (converted once into JSON under target/converted; the input is never modified).
+A missing or empty input, a ZIP member that would land outside its folder, a JSON file above
+var json_max_file_mb, a CSV that is not UTF-8, an export file that cannot be read, a VL
 export without a single media item or a team clusters file of the wrong shape stops the
 build here with a message naming the var, the file, the record and the field.
 """
+import ast
 import codecs
+import csv
 import hashlib
 import json
 import os
 import zipfile
 
+# Var vl_export_format: which files of the export location are read.
+VL_FORMATS = {
+    "auto": (".json", ".parquet", ".csv"),
+    "json": (".json",),
+    "parquet": (".parquet",),
+    "csv": (".csv",),
+}
 EXTENSIONS = {
-    "vl_export": (".json",),
+    "vl_export": VL_FORMATS["auto"],
     "manifest": (".csv", ".parquet"),
     "team_clusters": (".json",),
     "decisions": (".csv",),
@@ -24,8 +35,8 @@ REQUIRED = {"vl_export"}
 # No decision log yet is normal before anyone reviewed: the review page creates the folder.
 OPTIONAL_WHEN_MISSING = {"decisions"}
 COLUMNS = (
-    "input_kind varchar, file_path varchar, display_path varchar, container_path varchar, "
-    "size_bytes bigint, sha256 varchar"
+    "input_kind varchar, file_path varchar, source_path varchar, display_path varchar, "
+    "container_path varchar, size_bytes bigint, sha256 varchar"
 )
 
 
@@ -63,7 +74,8 @@ def relative(path, project_dir):
 def unzip(zip_path, unzip_dir, extensions):
     """Extract the wanted members once per archive content; an archive with a member whose
     path leaves the folder (../, absolute, a drive) is refused as a whole."""
-    target = os.path.join(unzip_dir, sha256_of(zip_path)[:16])
+    kinds = "".join(sorted(extensions)).replace(".", "-")
+    target = os.path.join(unzip_dir, sha256_of(zip_path)[:16] + kinds)
     if not os.path.isdir(target):
         partial = target + ".partial"
         with zipfile.ZipFile(zip_path) as archive:
@@ -86,8 +98,7 @@ def unzip(zip_path, unzip_dir, extensions):
     return found
 
 
-def files_of(input_kind, var_name, path, unzip_dir):
-    extensions = EXTENSIONS[input_kind]
+def files_of(input_kind, var_name, path, unzip_dir, extensions):
     if not os.path.exists(path):
         raise FileNotFoundError(f"{var_name} = {path!r}: no such file or folder")
     if os.path.isdir(path):
@@ -225,7 +236,7 @@ def check_file(session, kind, var_name, file_path, shown, columns, max_bytes):
             "per thread); raise the var or export smaller chunks"
         )
     media_items = 0
-    if kind == "vl_export":
+    if kind == "vl_export" and file_path.lower().endswith(".json"):
         media_items = probe_vl_export(session, file_path.replace("'", "''"), shown, columns,
                                       max_bytes)
     if kind == "team_clusters":
@@ -239,31 +250,108 @@ def check_file(session, kind, var_name, file_path, shown, columns, max_bytes):
     return size, sha256, media_items
 
 
+def probe_vl_parquet(session, path, shown):
+    """A Parquet export must be readable, and a metadata_items or issues column held as
+    text must be JSON on every row (staging parses it)."""
+    try:
+        described = session.sql(f"describe select * from read_parquet('{path}')").fetchall()
+    except Exception as error:
+        raise ValueError(f"Bad input in the VL export: {shown}: not a readable Parquet file: "
+                         f"{error}") from None
+    for name, column_type, *_ in described:
+        if name.lower() in ("metadata_items", "issues", "image_issues") and column_type == "VARCHAR":
+            bad = session.sql(
+                f'select file_row_number + 1, "{name}" from read_parquet(\'{path}\', '
+                f'file_row_number = true) where not json_valid("{name}") '
+                "order by file_row_number limit 1").fetchall()
+            if bad:
+                row, value = bad[0]
+                raise ValueError(
+                    f"Bad input in the VL export: {shown}: row {row}, field {name} is not "
+                    f"valid JSON: {str(value)[:80]!r}")
+    return session.sql(f"select count(*) from read_parquet('{path}')").fetchone()[0]
+
+
+def repr_to_json(text):
+    """A metadata_items cell as JSON: already JSON, or a Python literal (pandas wrote the
+    list with str(): single quotes, True/False/None)."""
+    if text.strip() == "":
+        return text
+    try:
+        json.loads(text)
+        return text
+    except ValueError:
+        pass
+    value = ast.literal_eval(text)
+    if not isinstance(value, list):
+        raise ValueError(f"a {type(value).__name__}, not a list")
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def convert_repr_csv(path, shown, converted_dir):
+    """A CSV with a metadata_items column (pd.json_normalize(media_items).to_csv()) gets a
+    JSON copy under target/converted, read instead of it; other CSVs are read as they are.
+    Returns the path to read and the number of data rows."""
+    csv.field_size_limit(1 << 30)
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        lowered = [name.strip().lower() for name in header]
+        if "metadata_items" not in lowered:
+            return path, sum(1 for _ in reader)
+        column = lowered.index("metadata_items")
+        rows = [header]
+        for number, row in enumerate(reader, start=1):
+            if column < len(row):
+                try:
+                    row[column] = repr_to_json(row[column])
+                except (ValueError, SyntaxError, MemoryError, RecursionError) as error:
+                    raise ValueError(
+                        f"Bad input in the VL export: {shown}: row {number}, column "
+                        f"metadata_items is neither JSON nor a Python list literal: "
+                        f"{type(error).__name__}: {error}; value {row[column][:80]!r}") from None
+            rows.append(row)
+    target = os.path.join(converted_dir, sha256_of(path)[:16], os.path.basename(path))
+    if not os.path.isfile(target):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        partial = target + ".partial"
+        with open(partial, "w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+        os.replace(partial, target)
+    return target, len(rows) - 1
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     rows, problems = [], []
     # Every input and every file is checked before the build stops, so one run names
     # all the files to fix, not only the first.
-    for kind, var_name, configured, resolved, unzip_dir, project_dir, columns, max_bytes in dbt.ref(
-        "stg_inputs__locations"
-    ).fetchall():
+    for (kind, var_name, configured, resolved, unzip_dir, project_dir, columns, max_bytes,
+         vl_format) in dbt.ref("stg_inputs__locations").fetchall():
         if not configured:
             if kind in REQUIRED:
                 problems.append(f"{var_name} is not set: it must name the VL export")
             continue
         if kind in OPTIONAL_WHEN_MISSING and not os.path.exists(resolved):
             continue
+        extensions = VL_FORMATS[vl_format] if kind == "vl_export" else EXTENSIONS[kind]
+        converted_dir = os.path.join(os.path.dirname(unzip_dir), "converted")
         try:
-            listed = files_of(kind, var_name, resolved, unzip_dir)
+            listed = files_of(kind, var_name, resolved, unzip_dir, extensions)
         except (OSError, ValueError, zipfile.BadZipFile) as error:
             problems.append(str(error))
             continue
         media_items, failed = 0, False
         for file_path, container in listed:
             shown = relative(file_path, project_dir)
+            read_path = file_path
             try:
                 size, sha256, count = check_file(
                     session, kind, var_name, file_path, shown, columns, max_bytes)
+                if kind == "vl_export" and file_path.lower().endswith(".parquet"):
+                    count = probe_vl_parquet(session, file_path.replace("'", "''"), shown)
+                elif kind == "vl_export" and file_path.lower().endswith(".csv"):
+                    read_path, count = convert_repr_csv(file_path, shown, converted_dir)
             except ValueError as error:
                 problems.append(str(error))
                 failed = True
@@ -271,6 +359,7 @@ def model(dbt, session):
             media_items += count
             rows.append((
                 kind,
+                read_path,
                 file_path,
                 shown,
                 relative(container, project_dir) if container else None,
@@ -291,5 +380,5 @@ def model(dbt, session):
         )
     session.execute(f"create or replace temp table stg_inputs__files_rows ({COLUMNS})")
     if rows:
-        session.executemany("insert into stg_inputs__files_rows values (?, ?, ?, ?, ?, ?)", rows)
+        session.executemany("insert into stg_inputs__files_rows values (?, ?, ?, ?, ?, ?, ?)", rows)
     return session.sql("select * from stg_inputs__files_rows order by input_kind, file_path")

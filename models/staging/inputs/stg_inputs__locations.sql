@@ -21,7 +21,9 @@ with locations as (
         {{ sql_string(invocation_args_dict.get('project_dir', '.')) }} as project_dir,
         {{ sql_string(vl_export_columns() if input_kind == 'vl_export' else '') }}
             as reader_columns,
-        {{ var('json_max_file_mb') * 1048576 }} as max_file_bytes
+        {{ var('json_max_file_mb') * 1048576 }} as max_file_bytes,
+        {{ sql_string(policy_var('vl_export_format', ['auto', 'json', 'parquet', 'csv'])) }}
+            as vl_export_format
     {{ 'union all' if not loop.last }}
     {% endfor %}
 )
