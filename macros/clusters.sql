@@ -45,3 +45,15 @@
         select node_id, label as component_id from cc_labels_{{ rounds }}
     )
 {%- endmacro %}
+
+
+{% macro similarity_level(similarity) -%}
+    {#- The level a similarity pair counts at: its similarity, or var duplicate_threshold
+        when it is at or above it (a pair at 1.0 is also a duplicate at 0.99), so the
+        exact clusters (level = threshold) and the near-duplicate range both find it. -#}
+    case
+        when {{ similarity }} >= {{ var('duplicate_threshold') }} - 0.0000001
+            then cast({{ var('duplicate_threshold') }} as {{ dbt.type_float() }})
+        else cast({{ similarity }} as {{ dbt.type_float() }})
+    end
+{%- endmacro %}

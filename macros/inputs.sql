@@ -104,22 +104,23 @@
 {%- endmacro %}
 
 
-{% macro read_flat_file(input_kind) -%}
-    {{ return(adapter.dispatch('read_flat_file', 'vl_clean')(input_kind)) }}
+{% macro read_flat_file(input_kind, file_column='filename') -%}
+    {{ return(adapter.dispatch('read_flat_file', 'vl_clean')(input_kind, file_column)) }}
 {%- endmacro %}
 
-{% macro duckdb__read_flat_file(input_kind) -%}
+{% macro duckdb__read_flat_file(input_kind, file_column='filename') -%}
     {#- CSV (all text, types are checked in staging) or Parquet, with the file and row kept
-        for error messages. -#}
+        for error messages. The file's path goes into `file_column` (formats that have a
+        `filename` column of their own, like fastdup's, name it differently). -#}
     {%- set files = input_files(input_kind) -%}
     {%- if files and files[0].lower().endswith('.parquet') -%}
         (select *, cast(file_row_number + 1 as bigint) as source_row_number
-         from read_parquet({{ file_list(files) }}, filename = true, file_row_number = true,
-                           union_by_name = true))
+         from read_parquet({{ file_list(files) }}, filename = '{{ file_column }}',
+                           file_row_number = true, union_by_name = true))
     {%- elif files -%}
-        (select *, row_number() over (partition by filename) as source_row_number
+        (select *, row_number() over (partition by {{ file_column }}) as source_row_number
          from read_csv({{ file_list(files) }}, header = true, all_varchar = true,
-                       filename = true, union_by_name = true, auto_detect = true))
+                       filename = '{{ file_column }}', union_by_name = true, auto_detect = true))
     {%- else -%}
         {{ return(none) }}
     {%- endif -%}

@@ -14,8 +14,29 @@ EXTENSIONS = {
     "team_clusters": (".json",),
     "decisions": (".csv",),
     "findings": (".csv",),
+    "fastdup_work": (".csv", ".parquet"),
+    "vl_issue_list": (".csv",),
 }
-REQUIRED = {"vl_export"}
+# At least one of these must be given: the image findings come from them.
+FINDING_SOURCES = ("vl_export", "fastdup_work", "vl_issue_list")
+# Inputs whose files are told apart by name: (kind given to the file, test on its lower-case
+# name). First match wins; files that match none are not read (fastdup writes many others).
+ROLES = {
+    "fastdup_work": (
+        ("fastdup_features", lambda n: n.endswith(("features.dat.csv", "features.dat.parquet"))),
+        ("fastdup_bad", lambda n: n.endswith(("features.bad.csv", "features.bad.parquet"))),
+        ("fastdup_stats", lambda n: n.endswith(("_stats.csv", "_stats.parquet"))
+         or n in ("stats.csv", "stats.parquet")),
+        ("fastdup_similarity", lambda n: n.startswith("similarity")),
+        ("fastdup_outliers", lambda n: n.startswith("outliers")),
+        ("fastdup_components", lambda n: n.startswith("connected_components")),
+        ("fastdup_component_info", lambda n: n.startswith(("component_info", "components_info"))),
+    ),
+    "vl_issue_list": (
+        ("vl_issue_counts", lambda n: "issue_count" in n),
+        ("vl_issue_list", lambda n: True),
+    ),
+}
 # No decision log yet is normal before anyone reviewed: the review page creates the folder.
 OPTIONAL_WHEN_MISSING = {"decisions"}
 COLUMNS = (
@@ -140,24 +161,44 @@ def probe_vl_export(session, path, shown, columns, max_bytes):
         raise ValueError(f"Bad input in the VL export: {reason}") from None
 
 
+def role_of(kind, file_path):
+    """The kind a file of a folder input is read as (None: not read), from its name."""
+    if kind not in ROLES:
+        return kind
+    name = os.path.basename(file_path).lower()
+    return next((role for role, matches in ROLES[kind] if matches(name)), None)
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     rows = []
-    for kind, var_name, configured, resolved, unzip_dir, project_dir, columns, max_bytes in dbt.ref(
-        "stg_inputs__locations"
-    ).fetchall():
+    locations = dbt.ref("stg_inputs__locations").fetchall()
+    if not any(row[2] for row in locations if row[0] in FINDING_SOURCES):
+        raise ValueError(
+            "vl_export_path is not set: it must name the VL export "
+            "(or set fastdup_work_dir or vl_issue_list_path)"
+        )
+    for kind, var_name, configured, resolved, unzip_dir, project_dir, columns, max_bytes in locations:
         if not configured:
-            if kind in REQUIRED:
-                raise ValueError(f"{var_name} is not set: it must name the VL export")
             continue
         if kind in OPTIONAL_WHEN_MISSING and not os.path.exists(resolved):
             continue
-        for file_path, container in files_of(kind, var_name, resolved, unzip_dir):
+        listed = files_of(kind, var_name, resolved, unzip_dir)
+        roles = [role_of(kind, file_path) for file_path, _ in listed]
+        if kind == "fastdup_work" and not any(roles):
+            raise ValueError(
+                f"{var_name} = {configured!r}: no fastdup output found there (similarity.csv, "
+                "connected_components.csv, outliers.csv, atrain_features.dat.csv, "
+                "atrain_features.bad.csv or atrain_stats.csv)"
+            )
+        for (file_path, container), role in zip(listed, roles):
+            if role is None:
+                continue
             shown = relative(file_path, project_dir)
             if kind == "vl_export":
                 probe_vl_export(session, file_path.replace("'", "''"), shown, columns, max_bytes)
             rows.append((
-                kind,
+                role,
                 file_path,
                 shown,
                 relative(container, project_dir) if container else None,

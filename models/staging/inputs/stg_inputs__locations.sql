@@ -6,6 +6,8 @@
     ('team_clusters', 'team_clusters_path'),
     ('decisions', 'decisions_path'),
     ('findings', 'findings_path'),
+    ('fastdup_work', 'fastdup_work_dir'),
+    ('vl_issue_list', 'vl_issue_list_path'),
 ] -%}
 
 with locations as (
