@@ -69,11 +69,13 @@ def sample_vars(sample_dir, **overrides):
     return values
 
 
-def generate_sample(out_dir, profile="small", seed=None):
+def generate_sample(out_dir, profile="small", seed=None, formats=""):
     args = [sys.executable, str(PROJECT / "scripts" / "generate_sample_data.py"),
             "--profile", profile, "--out", str(out_dir)]
     if seed is not None:
         args += ["--seed", str(seed)]
+    if formats:
+        args += ["--formats", formats]
     subprocess.run(args, check=True, capture_output=True, text=True, timeout=600)
     return Path(out_dir)
 
