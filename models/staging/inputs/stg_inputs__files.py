@@ -21,6 +21,8 @@ EXTENSIONS = {
 FINDING_SOURCES = ("vl_export", "fastdup_work", "vl_issue_list")
 # Inputs whose files are told apart by name: (kind given to the file, test on its lower-case
 # name). First match wins; files that match none are not read (fastdup writes many others).
+# A fastdup folder is read at its top level only: a subfolder such as full_image_run/ is
+# another run, whose integer ids index its own atrain_features.dat.csv.
 ROLES = {
     "fastdup_work": (
         ("fastdup_features", lambda n: n.endswith(("features.dat.csv", "features.dat.parquet"))),
@@ -161,10 +163,13 @@ def probe_vl_export(session, path, shown, columns, max_bytes):
         raise ValueError(f"Bad input in the VL export: {reason}") from None
 
 
-def role_of(kind, file_path):
+def role_of(kind, file_path, folder):
     """The kind a file of a folder input is read as (None: not read), from its name."""
     if kind not in ROLES:
         return kind
+    if kind == "fastdup_work" and os.path.isdir(folder) and \
+            os.path.dirname(os.path.abspath(file_path)) != os.path.abspath(folder):
+        return None
     name = os.path.basename(file_path).lower()
     return next((role for role, matches in ROLES[kind] if matches(name)), None)
 
@@ -184,7 +189,7 @@ def model(dbt, session):
         if kind in OPTIONAL_WHEN_MISSING and not os.path.exists(resolved):
             continue
         listed = files_of(kind, var_name, resolved, unzip_dir)
-        roles = [role_of(kind, file_path) for file_path, _ in listed]
+        roles = [role_of(kind, file_path, resolved) for file_path, _ in listed]
         if kind == "fastdup_work" and not any(roles):
             raise ValueError(
                 f"{var_name} = {configured!r}: no fastdup output found there (similarity.csv, "
