@@ -6,8 +6,8 @@
     A pair is a group at its similarity, except that any similarity at or above var
     duplicate_threshold counts at that level (a pair at 1.0 is also a pair at 0.99);
     pairs below var near_duplicate_threshold are used by no cluster and left out. The
-    pairs of one image at one level form one group (a star), so the connected components
-    downstream see one row per pair, not two. -#}
+    pairs of one image at one level form one group (a star around the `from` image), so
+    the connected components downstream see about one row per pair, not two. -#}
 {%- set eps = 0.0000001 %}
 
 with metadata_items as (
@@ -112,9 +112,7 @@ pairs_matched as (
 
 pair_groups as (
     select
-        origin,
-        threshold,
-        from_image_id,
+        pairs_matched.*,
         concat(origin, ':', cast(threshold as {{ dbt.type_string() }}), ':', from_image_id)
             as group_key
     from pairs_matched
@@ -122,21 +120,15 @@ pair_groups as (
 
 pair_memberships as (
     select distinct
-        pair_groups.from_image_id as image_id,
-        pair_groups.group_key,
-        pair_groups.from_image_id as duplicate_group_id,
-        pair_groups.threshold,
-        pair_groups.origin
+        from_image_id as image_id,
+        group_key,
+        from_image_id as duplicate_group_id,
+        threshold,
+        origin
     from pair_groups
     union all
-    select
-        pairs_matched.to_image_id,
-        concat(pairs_matched.origin, ':', cast(pairs_matched.threshold as {{ dbt.type_string() }}),
-            ':', pairs_matched.from_image_id),
-        pairs_matched.from_image_id,
-        pairs_matched.threshold,
-        pairs_matched.origin
-    from pairs_matched
+    select to_image_id, group_key, from_image_id, threshold, origin
+    from pair_groups
 ),
 
 component_memberships as (
