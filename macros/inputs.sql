@@ -300,27 +300,28 @@
     group by filename)
 {%- endmacro %}
 
-{% macro read_flat_file(input_kind) -%}
-    {{ return(adapter.dispatch('read_flat_file', 'vl_clean')(input_kind)) }}
+{% macro read_flat_file(input_kind, file_column='filename') -%}
+    {{ return(adapter.dispatch('read_flat_file', 'vl_clean')(input_kind, file_column)) }}
 {%- endmacro %}
 
-{% macro duckdb__read_flat_file(input_kind) -%}
+{% macro duckdb__read_flat_file(input_kind, file_column='filename') -%}
     {%- set files = input_files(input_kind) -%}
-    {{ return(read_files(files) if files else none) }}
+    {{ return(read_files(files, file_column) if files else none) }}
 {%- endmacro %}
 
 
-{% macro read_files(files) -%}
-    {{ return(adapter.dispatch('read_files', 'vl_clean')(files)) }}
+{% macro read_files(files, file_column='filename') -%}
+    {{ return(adapter.dispatch('read_files', 'vl_clean')(files, file_column)) }}
 {%- endmacro %}
 
-{% macro duckdb__read_files(files) -%}
+{% macro duckdb__read_files(files, file_column='filename') -%}
     {#- CSV (all text, types are checked in staging) or Parquet, with the file and row kept
-        for error messages. -#}
+        for error messages. The file's path goes into `file_column` (formats that have a
+        `filename` column of their own, like fastdup's, name it differently). -#}
     {%- if files[0].lower().endswith('.parquet') -%}
         (select *, cast(file_row_number + 1 as bigint) as source_row_number
-         from read_parquet({{ file_list(files) }}, filename = true, file_row_number = true,
-                           union_by_name = true))
+         from read_parquet({{ file_list(files) }}, filename = '{{ file_column }}',
+                           file_row_number = true, union_by_name = true))
     {%- else -%}
         {#- Row numbers are the file's data rows: numbered one file at a time, in the order
             the streaming window sees the scan (a window partitioned by file would number
@@ -328,7 +329,7 @@
         ({% for f in files %}
          select *, row_number() over () as source_row_number
          from read_csv({{ sql_string(f) }}, header = true, all_varchar = true,
-                       filename = true, auto_detect = true)
+                       filename = '{{ file_column }}', auto_detect = true)
          {{ 'union all by name' if not loop.last }}
          {% endfor %})
     {%- endif -%}

@@ -2,8 +2,9 @@
 """Generate a deterministic synthetic ImageNet-1K sample with a Visual Layer (VL) export.
 
     python scripts/generate_sample_data.py --profile {small,default,full_export,imagenet21k}
-        [--seed 20261204] [--out DIR] [--dataset cifar10]
-        [--vl-formats parquet-nested,parquet-json,csv-normalized,mislabel-csv,hf-imagenet,hf-imagenet-self,hf-uri]
+        [--seed 20261204] [--out DIR] [--dataset cifar10] [--formats F1,F2,...]
+    --formats: parquet-nested,parquet-json,csv-normalized,mislabel-csv,hf-imagenet,
+               hf-imagenet-self,hf-uri (VL-shaped copies of the export), fastdup,vl_issue_list
     (full_export and imagenet21k are scale profiles for the benchmark: scale_profiles.py)
 
 Writes into OUT (default ``sample_data/<profile>`` under the project root):
@@ -14,11 +15,14 @@ Writes into OUT (default ``sample_data/<profile>`` under the project root):
                                            chunked, shuffled, consecutive chunks overlap
     vl_export/clusters/cluster_<uuid>.json per-cluster exports (repeat items; transitive-merge cases)
     truth.json                  what was planted (computed from the generator's own structures)
-    vl_export_<format>/, hf_*/  (only with --vl-formats) the same export in other VL-shaped
+    vl_export_<format>/, hf_*/  (--formats) the same export in other VL-shaped
                                 formats: parquet-nested, parquet-json (VL Parquet export),
                                 csv-normalized (pd.json_normalize CSV, Python-repr metadata_items),
                                 mislabel-csv (the tutorials' mislabel_analysis.csv),
                                 hf-imagenet, hf-imagenet-self, hf-uri (Hugging Face vl-enriched)
+    fastdup/, fastdup_legacy/   (--formats fastdup) a fastdup V1 work_dir with integer ids, and a
+                                legacy one with path ids plus a saved controller frame
+    vl_issue_list/              (--formats vl_issue_list) VL-datasets issue file list + count CSV
     team_clusters.json          (small profile only) the team's legacy clusters JSON shape
     team_tagged_manifest.csv    (small profile only) the team's tagged manifest (their flags)
     team_leak_reports/*.csv     (small profile only) their two leak report shapes, in part agreeing
@@ -67,6 +71,8 @@ NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://imagenet-cleaning.invalid/sa
 LEVELS = [0.96, 0.97, 0.98, 0.985, 0.99, 0.995, 0.999, 1.0]
 NEAR_LEVELS = LEVELS[:-1]
 EXACT = 1.0
+EXTRA_FORMATS = ("fastdup", "vl_issue_list")
+FASTDUP_ROOT = "/data/imagenet1k/"  # fastdup keeps the absolute paths it was given
 FINDING_TYPES = ["mislabels", "dark", "blur", "outliers", "bright"]
 DEFAULT_SEED = 20261204
 VL_FORMATS = ["parquet-nested", "parquet-json", "csv-normalized", "mislabel-csv",
@@ -296,6 +302,7 @@ class Generator:
         self.families: list[dict] = []       # duplicate families (exact / near / singleton)
         self.findings: dict[int, dict] = {}  # g -> {issue_type: properties}
         self.family_of: dict[int, int] = {}  # g -> family index
+        self.formats: tuple[str, ...] = ()
 
     # ---- classes ---------------------------------------------------------------------------
     def _load_classes(self):
@@ -929,6 +936,8 @@ class Generator:
         self.write_team_legacy_files(out)
         self.write_vl_formats(out)
         self.write_truth(out)
+        if self.formats:
+            self.write_extra_formats(out)
 
     def write_manifest(self, out: Path):
         con = duckdb.connect()
@@ -1262,7 +1271,7 @@ class Generator:
                                     "bob": sorted(self.ids[g] for g in leak_pick[:2])},
         }
 
-    # ---- the same export in other VL-shaped formats (--vl-formats) -------------------------
+    # ---- the same export in other VL-shaped formats (--formats) ----------------------------
     def merged_items(self) -> list[dict]:
         """Each exported image once, carrying the metadata entries of all its copies."""
         items = []
@@ -1508,6 +1517,195 @@ class Generator:
             f.write("\n")
         self.truth = truth
 
+    # ---- other formats of the same findings (--formats) -------------------------------------
+    def similarity_pairs(self) -> dict[tuple[str, str], float]:
+        """Every duplicate group as a star of pairs (first member by id to each other one),
+        each pair at the highest level it is grouped at. Groups only shrink as the level
+        rises, so connected components at any level are the same as over VL's groups."""
+        pairs = {}
+        for fam in self.families:
+            for grp in fam["groups"]:
+                members = sorted({self.ids[g] for g, _ in grp["refs"]})
+                for other in members[1:]:
+                    key = (members[0], other)
+                    pairs[key] = max(pairs.get(key, 0.0), grp["level"])
+        return pairs
+
+    def write_extra_formats(self, out: Path):
+        """The same planted duplicates, leaks and findings in fastdup's and VL-datasets'
+        formats, with what they must give added to truth.json. A separate random stream,
+        so the other files stay byte-identical."""
+        rng = random.Random(self.seed * 7 + 1)
+        pairs = self.similarity_pairs()
+        unused = sorted(g for g in range(self.N) if g not in self.used and g not in self.ids)
+        spare = rng.sample(unused, 12)
+        spare_ids = {g: self.image_id(g) for g in spare}
+        path_of = {iid: self.path(g) for g, iid in list(self.ids.items()) + list(spare_ids.items())}
+        split_of = {iid: self.split_of(g) for g, iid in list(self.ids.items()) + list(spare_ids.items())}
+        label_of = {iid: self.label_of(g) for g, iid in list(self.ids.items()) + list(spare_ids.items())}
+        extra = {}
+        if "fastdup" in self.formats:
+            extra["fastdup"] = self._write_fastdup(out, rng, pairs, spare_ids, path_of, split_of, label_of)
+        if "vl_issue_list" in self.formats:
+            extra["vl_issue_list"] = self._write_vl_issue_list(out, rng, pairs, split_of)
+        self.truth["extra_formats"] = extra
+        with open(out / "truth.json", "w", encoding="utf-8") as f:
+            json.dump(self.truth, f, indent=1, sort_keys=True, ensure_ascii=False)
+            f.write("\n")
+
+    def _write_fastdup(self, out, rng, pairs, spare_ids, path_of, split_of, label_of):
+        corrupt = sorted(spare_ids.values())[:2]
+        noise_images = sorted(spare_ids.values())[2:]
+        named = sorted(set(self.ids.values()) | set(noise_images), key=lambda i: path_of[i])
+        index = {iid: n for n, iid in enumerate(named)}
+        full = {iid: FASTDUP_ROOT + path_of[iid] for iid in named + corrupt}
+        # below near_duplicate_threshold: pairs no cluster may use
+        noise = {}
+        for a, b in zip(noise_images[::2], noise_images[1::2]):
+            noise[(a, b)] = round(rng.uniform(0.90, 0.955), 6)
+        everything = {**pairs, **noise}
+        ordered = sorted(everything.items(), key=lambda kv: (-kv[1], kv[0]))
+
+        work = out / "fastdup"
+        work.mkdir()
+
+        def write_csv(path, header, rows):
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                w = csv.writer(f, lineterminator="\n")
+                w.writerow(header)
+                w.writerows(rows)
+
+        write_csv(work / "atrain_features.dat.csv", ["index", "filename"],
+                  [[index[i], full[i]] for i in named])
+        # similarity.csv lists each pair both ways, most similar first (k nearest neighbours)
+        rows = []
+        for (a, b), sim in ordered:
+            rows.append([index[a], index[b], sim])
+            rows.append([index[b], index[a], sim])
+        write_csv(work / "similarity.csv", ["from", "to", "distance"], rows)
+        # connected components at fastdup's default ccthreshold 0.96, V1 columns
+        uf = UnionFind()
+        edges = {}
+        for (a, b), sim in everything.items():
+            if sim >= 0.96:
+                uf.union(a, b)
+                for x in (a, b):
+                    edges.setdefault(x, []).append(sim)
+        components = [c for c in uf.groups() if len(c) > 1]
+        cc_rows, info_rows = [], []
+        for cid, members in enumerate(components):
+            info_rows.append([cid, len(members)])
+            for m in members:
+                e = edges[m]
+                cc_rows.append([index[m], cid, round(sum(e), 6), len(e), round(sum(e) / len(e), 6),
+                                min(e), max(e)])
+        for cid, m in enumerate(noise_images[:2], start=len(components)):  # singletons: count 0
+            cc_rows.append([index[m], cid, 0, 0, 0, 0, 0])
+        write_csv(work / "connected_components.csv",
+                  ["__id", "component_id", "sum", "count", "mean_distance", "min_distance", "max_distance"],
+                  sorted(cc_rows))
+        write_csv(work / "component_info.csv", ["component_id", "Count"], info_rows)
+        # outliers: two neighbours each, the lower similarity is the one kept
+        by_type = {t: sorted(self.ids[g] for g, f in self.findings.items() if t in f) for t in FINDING_TYPES}
+        out_rows = []
+        for iid in by_type["outliers"]:
+            for near in rng.sample(noise_images, 2):
+                out_rows.append([index[iid], index[near], round(rng.uniform(0.55, 0.67), 6)])
+        write_csv(work / "outliers.csv", ["from", "to", "distance"], sorted(out_rows, key=lambda r: r[2]))
+        write_csv(work / "atrain_features.bad.csv", ["index", "filename", "error_code"],
+                  [[len(named) + k, full[i], code] for k, (i, code) in
+                   enumerate(zip(corrupt, ["ERROR_ZERO_SIZE_FILE", "ERROR_CORRUPTED_IMAGE"]))])
+        # quality statistics: blurry if blur < 150, dark if mean < 4, bright if mean > 253
+        stats, findings = [], {}
+        for iid in named:
+            kinds = {t for t in ("blur", "dark", "bright") if iid in set(by_type[t])}
+            blur = rng.uniform(20, 149) if "blur" in kinds else rng.uniform(200, 2500)
+            if "dark" in kinds:
+                mean = rng.uniform(0.5, 3.9)
+                kinds.discard("bright")  # one mean cannot be both
+            elif "bright" in kinds:
+                mean = rng.uniform(253.2, 255)
+            else:
+                mean = rng.uniform(30, 220)
+            stats.append([index[iid], full[iid], 48, 48, 1, round(blur, 4), round(mean, 4),
+                          0, 255, round(rng.uniform(10, 80), 4), 2048])
+            for t in kinds:
+                findings.setdefault(iid, []).append(t)
+        for iid in by_type["outliers"]:
+            findings.setdefault(iid, []).append("outliers")
+        for iid in corrupt:
+            findings.setdefault(iid, []).append("corrupt")
+        write_csv(work / "atrain_stats.csv",
+                  ["index", "filename", "width", "height", "unique", "blur", "mean", "min", "max",
+                   "stdv", "file_size"], stats)
+
+        # the legacy layout: path ids, no id map; half the pairs as a saved controller frame
+        legacy = out / "fastdup_legacy"
+        legacy.mkdir()
+        plain = [[full[a], full[b], sim] for (a, b), sim in ordered[::2]]
+        frame = [[index[a], index[b], sim, full[a], full[b], label_of[a], label_of[b],
+                  split_of[a], split_of[b]] for (a, b), sim in ordered[1::2]]
+        write_csv(legacy / "similarity.csv", ["from", "to", "distance"], plain)
+        write_csv(legacy / "similarity_frame.csv",
+                  ["from", "to", "distance", "filename_from", "filename_to", "label_from",
+                   "label_to", "split_from", "split_to"], frame)
+        return {
+            "work_dir": "fastdup",
+            "legacy_work_dir": "fastdup_legacy",
+            "pairs": len(ordered),
+            "noise_pairs": len(noise),
+            "corrupt_images": corrupt,
+            "findings_by_image": {k: sorted(v) for k, v in sorted(findings.items())},
+        }
+
+    def _write_vl_issue_list(self, out, rng, pairs, split_of):
+        """VL-datasets' issue file list: a pair's row names the image VL drops and its
+        prototype (the kept one; for a leak the train copy is dropped, val kept)."""
+        prefix = "imagenet1k/"
+        path_of = {iid: self.path(g) for g, iid in self.ids.items()}
+        split_name = {"train": "train", "val": "validation"}
+        rows = []
+        for (a, b), sim in sorted(pairs.items()):
+            if {split_of[a], split_of[b]} == {"train", "val"}:
+                drop, keep = (a, b) if split_of[a] == "train" else (b, a)
+                reason = rng.choice(["Leakage", "leakage"])
+            else:
+                drop, keep, reason = b, a, "Duplicate"
+            rows.append([prefix + path_of[drop], reason, sim, prefix + path_of[keep], split_name[split_of[drop]]])
+        names = {"mislabels": ["Mislabeled"], "outliers": ["Outlier"], "blur": ["Blur", "blur"],
+                 "dark": ["Dark", "dark"], "bright": ["Bright", "bright"]}
+        findings = {}
+        for g, f in sorted(self.findings.items(), key=lambda kv: self.ids[kv[0]]):
+            iid = self.ids[g]
+            for t in sorted(f):
+                value = {"mislabels": f[t].get("confidence"), "outliers": round(rng.uniform(0.55, 0.67), 6),
+                         "blur": round(rng.uniform(20, 149), 4), "dark": round(rng.uniform(0.5, 3.9), 4),
+                         "bright": round(rng.uniform(253.2, 255), 4)}[t]
+                rows.append([prefix + path_of[iid], rng.choice(names[t]), value, "", split_name[split_of[iid]]])
+                findings.setdefault(iid, []).append(t)
+        rows.sort(key=lambda r: (r[0], r[1].lower(), r[3]))
+        folder = out / "vl_issue_list"
+        folder.mkdir()
+        with open(folder / "ImageNet-1K_images_issue_file_list.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["filename", "reason", "value", "prototype", "split"])
+            w.writerows(rows)
+        counts = {}
+        for r in rows:
+            for split in ("all", r[4]):
+                counts[(r[1].capitalize(), split)] = counts.get((r[1].capitalize(), split), 0) + 1
+        with open(folder / "ImageNet-1K_images_issue_count.csv", "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["reason", "count", "pct", "split"])
+            for (reason, split), n in sorted(counts.items(), key=lambda kv: (kv[0][1] != "all", kv[0])):
+                w.writerow([reason, n, round(100 * n / self.N, 4), split])
+        return {
+            "dir": "vl_issue_list",
+            "rows": len(rows),
+            "pair_rows": len(pairs),
+            "findings_by_image": {k: sorted(v) for k, v in sorted(findings.items())},
+        }
+
 
 def uid_media(image_id: str) -> str:
     return str(uuid.uuid5(NAMESPACE, image_id))
@@ -1674,13 +1872,15 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--out", type=Path, default=None,
                     help="output folder (default: sample_data/<profile>, or sample_data/cifar10, under the project root)")
-    ap.add_argument("--vl-formats", default="",
-                    help="comma-separated extra copies of the export: " + ", ".join(VL_FORMATS))
+    ap.add_argument("--formats", default="",
+                    help="comma-separated other formats of the same data: "
+                         + ", ".join(VL_FORMATS + list(EXTRA_FORMATS)))
     args = ap.parse_args(argv)
-    formats = [f for f in args.vl_formats.split(",") if f]
-    unknown = sorted(set(formats) - set(VL_FORMATS))
+    formats = [f for f in args.formats.split(",") if f]
+    unknown = sorted(set(formats) - set(VL_FORMATS) - set(EXTRA_FORMATS))
     if unknown:
-        ap.error(f"unknown --vl-formats {', '.join(unknown)}; choose from {', '.join(VL_FORMATS)}")
+        ap.error(f"--formats: unknown {', '.join(unknown)} (choose from "
+                 f"{', '.join(VL_FORMATS + list(EXTRA_FORMATS))})")
     default_name = args.profile if args.dataset == "imagenet1k" else args.dataset
     out = (args.out if args.out is not None else PROJECT_ROOT / "sample_data" / default_name).resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "truth.json").is_file())):
@@ -1694,6 +1894,7 @@ def main(argv=None) -> int:
     else:
         gen = Generator("default" if args.profile == "full_export" else args.profile, args.seed)
         gen.vl_formats = [f for f in VL_FORMATS if f in formats]
+        gen.formats = tuple(f for f in EXTRA_FORMATS if f in formats)
         gen.plan()
     t_plan = time.time() - t0
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -74,13 +74,14 @@ def sample_vars(sample_dir, **overrides):
     return values
 
 
-def generate_sample(out_dir, profile="small", seed=None, vl_formats=()):
+def generate_sample(out_dir, profile="small", seed=None, formats=()):
+    """formats: other formats of the same data (generate_sample_data.py --formats)."""
     args = [sys.executable, str(PROJECT / "scripts" / "generate_sample_data.py"),
             "--profile", profile, "--out", str(out_dir)]
     if seed is not None:
         args += ["--seed", str(seed)]
-    if vl_formats:
-        args += ["--vl-formats", ",".join(vl_formats)]
+    if formats:
+        args += ["--formats", formats if isinstance(formats, str) else ",".join(formats)]
     subprocess.run(args, check=True, capture_output=True, text=True, timeout=600)
     return Path(out_dir)
 

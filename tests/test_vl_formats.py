@@ -21,7 +21,7 @@ ALL_FORMATS = ("parquet-nested", "parquet-json", "csv-normalized", "mislabel-csv
 @pytest.fixture(scope="session")
 def formats_sample(tmp_path_factory):
     """The small profile with every extra format written beside the JSON export."""
-    return generate_sample(tmp_path_factory.mktemp("formats") / "small", vl_formats=ALL_FORMATS)
+    return generate_sample(tmp_path_factory.mktemp("formats") / "small", formats=ALL_FORMATS)
 
 
 @pytest.fixture(scope="session")
@@ -295,7 +295,7 @@ def test_bad_input_in_other_formats_is_named_and_nothing_is_written(case, copy_o
 def test_generator_formats_are_a_pure_function_of_the_seed(formats_sample, small_sample, tmp_path):
     from test_generate_sample_data import file_hashes
 
-    again = generate_sample(tmp_path / "again", vl_formats=ALL_FORMATS)
+    again = generate_sample(tmp_path / "again", formats=ALL_FORMATS)
     assert file_hashes(again) == file_hashes(formats_sample)
     # The extra formats change nothing else: the plain sample is the same files, and its
     # truth is the same but for the listing of the extra files.

@@ -1,5 +1,9 @@
 {#- Every non-duplicate finding, once per image and issue type: VL issues (mislabels,
-    outliers, quality) and the team's flat CSV. Issue types go through the alias seed;
+    outliers, quality), the team's flat CSV, fastdup's outliers, corrupt files and quality
+    stats, and the VL-datasets issue list rows without a pair partner. Those two give a
+    `score` instead of a confidence (an outlier's similarity to its nearest neighbour, a
+    blur score, a mean intensity), except that a VL-datasets mislabel's value is VL's
+    confidence. Issue types go through the alias seed;
     unknown types are kept (is_known_issue_type false) and reported, never dropped.
     A mislabel's suggested label (VL's issues_description) is resolved to a class. -#}
 
@@ -18,6 +22,21 @@ with vl_issues as (
 
 team_findings as (
     select * from {{ ref('stg_team__findings') }}
+),
+
+fastdup_findings as (
+    select image_ref, raw_issue_type, score, evidence_file
+    from {{ ref('stg_fastdup__image_findings') }}
+    where raw_issue_type != 'stats'
+),
+
+issue_rows as (
+    select image_ref, prototype_ref, raw_issue_type, value, issue_list_file
+    from {{ ref('stg_vl_datasets__issue_rows') }}
+),
+
+listed_images as (
+    select ref_source, image_ref, image_id from {{ ref('int_pair_images_matched') }}
 ),
 
 vl_images as (
@@ -43,7 +62,9 @@ unioned as (
         vl_issues.raw_issue_type,
         vl_issues.confidence,
         vl_issues.suggested_label_text,
-        vl_issues.evidence_file
+        vl_issues.evidence_file,
+        cast(null as double) as score,
+        false as has_pair_partner
     from vl_issues
     inner join vl_images on vl_issues.media_id = vl_images.media_id
     union all
@@ -53,11 +74,42 @@ unioned as (
         team_findings.raw_issue_type,
         team_findings.confidence,
         team_findings.suggested_label_text,
-        team_findings.findings_file
+        team_findings.findings_file,
+        cast(null as double),
+        false
     from team_findings
     left join images as by_id on team_findings.team_image_id = by_id.image_id
     left join images as by_path on team_findings.image_path = by_path.image_path
     where team_findings.raw_issue_type is not null
+    union all
+    select
+        coalesce(listed_images.image_id, fastdup_findings.image_ref),
+        'fastdup',
+        fastdup_findings.raw_issue_type,
+        cast(null as double),
+        cast(null as {{ dbt.type_string() }}),
+        fastdup_findings.evidence_file,
+        fastdup_findings.score,
+        false
+    from fastdup_findings
+    left join listed_images
+        on listed_images.ref_source = 'fastdup'
+        and fastdup_findings.image_ref = listed_images.image_ref
+    union all
+    select
+        coalesce(listed_images.image_id, issue_rows.image_ref),
+        'vl_issue_list',
+        issue_rows.raw_issue_type,
+        case when issue_rows.raw_issue_type in ('mislabeled', 'mislabels', 'mislabel')
+            and issue_rows.value between 0 and 1 then issue_rows.value end,
+        cast(null as {{ dbt.type_string() }}),
+        issue_rows.issue_list_file,
+        issue_rows.value,
+        issue_rows.prototype_ref is not null
+    from issue_rows
+    left join listed_images
+        on listed_images.ref_source = 'vl_issue_list'
+        and issue_rows.image_ref = listed_images.image_ref
 ),
 
 typed as (
@@ -67,7 +119,9 @@ typed as (
         issue_types.issue_type is not null as is_known_issue_type
     from unioned
     left join issue_types on unioned.raw_issue_type = issue_types.raw_issue_type
+    {#- Duplicates, and leaks with their partner, are pairs (int_duplicate_memberships_unioned). #}
     where coalesce(issue_types.issue_type, '') != 'duplicate'
+        and not (unioned.has_pair_partner and coalesce(issue_types.issue_type, '') = 'leak')
 ),
 
 ranked as (
@@ -90,6 +144,7 @@ final as (
         ranked.suggested_label_text,
         ranked.evidence_file,
         ranked.confidence,
+        ranked.score,
         label_keys.class_index as suggested_class_index,
         ranked.is_known_issue_type,
         ranked.issue_type = 'mislabel'

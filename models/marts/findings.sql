@@ -35,6 +35,7 @@ final as (
         images.class_index,
         findings.suggested_class_index,
         findings.confidence,
+        findings.score,
 
         ---------- booleans
         findings.is_known_issue_type,

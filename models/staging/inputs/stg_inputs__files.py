@@ -30,8 +30,31 @@ EXTENSIONS = {
     "decisions": (".csv",),
     "findings": (".csv",),
     "team_leaks": (".csv",),
+    "fastdup_work": (".csv", ".parquet"),
+    "vl_issue_list": (".csv",),
 }
-REQUIRED = {"vl_export"}
+# At least one of these must be given: the image findings come from them.
+FINDING_SOURCES = ("vl_export", "fastdup_work", "vl_issue_list")
+# Inputs whose files are told apart by name: (kind given to the file, test on its lower-case
+# name). First match wins; files that match none are not read (fastdup writes many others).
+# A fastdup folder is read at its top level only: a subfolder such as full_image_run/ is
+# another run, whose integer ids index its own atrain_features.dat.csv.
+ROLES = {
+    "fastdup_work": (
+        ("fastdup_features", lambda n: n.endswith(("features.dat.csv", "features.dat.parquet"))),
+        ("fastdup_bad", lambda n: n.endswith(("features.bad.csv", "features.bad.parquet"))),
+        ("fastdup_stats", lambda n: n.endswith(("_stats.csv", "_stats.parquet"))
+         or n in ("stats.csv", "stats.parquet")),
+        ("fastdup_similarity", lambda n: n.startswith("similarity")),
+        ("fastdup_outliers", lambda n: n.startswith("outliers")),
+        ("fastdup_components", lambda n: n.startswith("connected_components")),
+        ("fastdup_component_info", lambda n: n.startswith(("component_info", "components_info"))),
+    ),
+    "vl_issue_list": (
+        ("vl_issue_counts", lambda n: "issue_count" in n),
+        ("vl_issue_list", lambda n: True),
+    ),
+}
 # No decision log yet is normal before anyone reviewed: the review page creates the folder.
 OPTIONAL_WHEN_MISSING = {"decisions"}
 COLUMNS = (
@@ -321,16 +344,29 @@ def convert_repr_csv(path, shown, converted_dir):
     return target, len(rows) - 1
 
 
+def role_of(kind, file_path, folder):
+    """The kind a file of a folder input is read as (None: not read), from its name."""
+    if kind not in ROLES:
+        return kind
+    if kind == "fastdup_work" and os.path.isdir(folder) and \
+            os.path.dirname(os.path.abspath(file_path)) != os.path.abspath(folder):
+        return None
+    name = os.path.basename(file_path).lower()
+    return next((role for role, matches in ROLES[kind] if matches(name)), None)
+
+
 def model(dbt, session):
     dbt.config(materialized="table")
     rows, problems = [], []
+    locations = dbt.ref("stg_inputs__locations").fetchall()
+    if not any(row[2] for row in locations if row[0] in FINDING_SOURCES):
+        problems.append("vl_export_path is not set: it must name the VL export "
+                        "(or set fastdup_work_dir or vl_issue_list_path)")
     # Every input and every file is checked before the build stops, so one run names
     # all the files to fix, not only the first.
     for (kind, var_name, configured, resolved, unzip_dir, project_dir, columns, max_bytes,
-         vl_format) in dbt.ref("stg_inputs__locations").fetchall():
+         vl_format) in locations:
         if not configured:
-            if kind in REQUIRED:
-                problems.append(f"{var_name} is not set: it must name the VL export")
             continue
         if kind in OPTIONAL_WHEN_MISSING and not os.path.exists(resolved):
             continue
@@ -341,8 +377,18 @@ def model(dbt, session):
         except (OSError, ValueError, zipfile.BadZipFile) as error:
             problems.append(str(error))
             continue
+        roles = [role_of(kind, file_path, resolved) for file_path, _ in listed]
+        if kind == "fastdup_work" and not any(roles):
+            problems.append(
+                f"{var_name} = {configured!r}: no fastdup output found there (similarity.csv, "
+                "connected_components.csv, outliers.csv, atrain_features.dat.csv, "
+                "atrain_features.bad.csv or atrain_stats.csv)"
+            )
+            continue
         media_items, failed = 0, False
-        for file_path, container in listed:
+        for (file_path, container), role in zip(listed, roles):
+            if role is None:
+                continue
             shown = relative(file_path, project_dir)
             read_path = file_path
             try:
@@ -358,7 +404,7 @@ def model(dbt, session):
                 continue
             media_items += count
             rows.append((
-                kind,
+                role,
                 read_path,
                 file_path,
                 shown,

@@ -7,6 +7,8 @@
     ('decisions', 'decisions_path'),
     ('findings', 'findings_path'),
     ('team_leaks', 'team_leaks_path'),
+    ('fastdup_work', 'fastdup_work_dir'),
+    ('vl_issue_list', 'vl_issue_list_path'),
 ] -%}
 
 with locations as (
