@@ -240,7 +240,7 @@ def missing_manifest_path(s):
 def empty_export_folder(s):
     (s.root / "empty_export").mkdir()
     return {"vl_export_path": str(s.root / "empty_export")}, [
-        f"vl_export_path = '{s.root / 'empty_export'}': no .json files found there"]
+        f"vl_export_path = '{s.root / 'empty_export'}': no .json or .parquet or .csv files found there"]
 
 
 def empty_manifest_file(s):
