@@ -35,6 +35,16 @@ COUNTED_TABLES = ("images", "duplicate_clusters", "duplicate_cluster_members", "
                   "val_removals", "input_problems")
 
 
+# cleaning_summary metric -> its name in truth.json (the scale profile says groups).
+PLANTED_COUNTS = {
+    "duplicate_images": ("duplicate_images",),
+    "duplicate_clusters": ("duplicate_clusters", "duplicate_groups"),
+    "leak_clusters": ("leak_clusters", "leak_groups"),
+    "leaked_val_images": ("leaked_val_images",),
+    "multi_label_clusters": ("multi_label_clusters", "multi_label_groups"),
+}
+
+
 def ensure_sample(profile):
     sample = PROJECT / "sample_data" / profile
     if not (sample / "truth.json").exists():
@@ -217,6 +227,15 @@ def report(profile, runs, walls, peak_kib, results, db_path):
         for table in COUNTED_TABLES:
             count = connection.execute(f"select count(*) from {table}").fetchone()[0]
             print(f"    {table:28s} {count:>12,}")
+        summary = dict(connection.execute(
+            "select metric, figure_value from cleaning_summary where breakdown = 'all'").fetchall())
+    planted = json.loads((PROJECT / "sample_data" / profile / "truth.json").read_text())["counts"]
+    print("  found / planted (cleaning_summary against the generator's truth.json):")
+    for metric, truth_keys in PLANTED_COUNTS.items():
+        truth_value = next((planted[k] for k in truth_keys if k in planted), None)
+        if truth_value is not None:
+            mark = "" if summary.get(metric) == truth_value else "   <- differs"
+            print(f"    {metric:28s} {summary.get(metric, 0):>12,} / {truth_value:,}{mark}")
 
 
 def main():
