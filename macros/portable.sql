@@ -78,3 +78,18 @@
     {#- Rows meeting a condition, as a bigint on every engine. -#}
     cast(sum(case when {{ condition }} then 1 else 0 end) as bigint)
 {%- endmacro %}
+
+
+{% macro empty_select(columns) -%}
+    {#- What a model over an optional input that is absent selects: its columns, typed, and
+        no rows, so the models downstream need no branch of their own. `columns` is a list
+        of [name, type]; type `string`, `boolean` or `timestamp` is dbt's cross-database
+        type, anything else is used as written (bigint, double). -#}
+    {%- set cross_database = {'string': dbt.type_string(), 'boolean': dbt.type_boolean(),
+                              'timestamp': dbt.type_timestamp()} %}
+select
+    {%- for name, type in columns %}
+    cast(null as {{ cross_database.get(type, type) }}) as {{ name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+where false
+{%- endmacro %}

@@ -70,14 +70,14 @@ select * from final
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as val_image_id,
-    cast(null as {{ dbt.type_string() }}) as train_image_id,
-    cast(null as {{ dbt.type_string() }}) as comparison,
-    cast(null as {{ dbt.type_string() }}) as cluster_id,
-    cast(null as {{ dbt.type_string() }}) as report_shapes,
-    cast(null as {{ dbt.type_string() }}) as their_leak_types,
-    cast(null as bigint) as report_rows
-where false
+{{ empty_select([
+    ['val_image_id', 'string'],
+    ['train_image_id', 'string'],
+    ['comparison', 'string'],
+    ['cluster_id', 'string'],
+    ['report_shapes', 'string'],
+    ['their_leak_types', 'string'],
+    ['report_rows', 'bigint']
+]) }}
 
 {%- endif %}

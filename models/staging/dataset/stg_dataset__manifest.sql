@@ -55,16 +55,16 @@ select * from renamed
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as image_id,
-    cast(null as {{ dbt.type_string() }}) as manifest_file,
-    cast(null as bigint) as row_number,
-    cast(null as {{ dbt.type_string() }}) as image_path,
-    cast(null as {{ dbt.type_string() }}) as file_name,
-    cast(null as {{ dbt.type_string() }}) as split_text,
-    cast(null as {{ dbt.type_string() }}) as label_text,
-    cast(null as {{ dbt.type_string() }}) as missing_required_columns,
-    cast(null as {{ dbt.type_string() }}) as missing_optional_columns
-where false
+{{ empty_select([
+    ['image_id', 'string'],
+    ['manifest_file', 'string'],
+    ['row_number', 'bigint'],
+    ['image_path', 'string'],
+    ['file_name', 'string'],
+    ['split_text', 'string'],
+    ['label_text', 'string'],
+    ['missing_required_columns', 'string'],
+    ['missing_optional_columns', 'string']
+]) }}
 
 {%- endif %}

@@ -35,14 +35,14 @@ where coalesce(edge_count, 1) != 0
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as image_ref,
-    cast(null as {{ dbt.type_string() }}) as component_id,
-    cast(null as {{ dbt.type_string() }}) as components_file,
-    cast(null as bigint) as row_number,
-    cast(null as bigint) as edge_count,
-    cast(null as double) as min_similarity,
-    cast(null as {{ dbt.type_string() }}) as min_similarity_text
-where false
+{{ empty_select([
+    ['image_ref', 'string'],
+    ['component_id', 'string'],
+    ['components_file', 'string'],
+    ['row_number', 'bigint'],
+    ['edge_count', 'bigint'],
+    ['min_similarity', 'double'],
+    ['min_similarity_text', 'string']
+]) }}
 
 {%- endif %}

@@ -28,11 +28,11 @@ select * from renamed
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as fastdup_index,
-    cast(null as {{ dbt.type_string() }}) as features_file,
-    cast(null as bigint) as row_number,
-    cast(null as {{ dbt.type_string() }}) as file_path
-where false
+{{ empty_select([
+    ['fastdup_index', 'string'],
+    ['features_file', 'string'],
+    ['row_number', 'bigint'],
+    ['file_path', 'string']
+]) }}
 
 {%- endif %}

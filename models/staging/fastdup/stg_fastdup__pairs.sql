@@ -42,17 +42,17 @@ from renamed
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as from_ref,
-    cast(null as {{ dbt.type_string() }}) as to_ref,
-    cast(null as {{ dbt.type_string() }}) as similarity_file,
-    cast(null as bigint) as row_number,
-    cast(null as {{ dbt.type_string() }}) as label_from_text,
-    cast(null as {{ dbt.type_string() }}) as label_to_text,
-    cast(null as {{ dbt.type_string() }}) as split_from_text,
-    cast(null as {{ dbt.type_string() }}) as split_to_text,
-    cast(null as {{ dbt.type_string() }}) as similarity_text,
-    cast(null as double) as similarity
-where false
+{{ empty_select([
+    ['from_ref', 'string'],
+    ['to_ref', 'string'],
+    ['similarity_file', 'string'],
+    ['row_number', 'bigint'],
+    ['label_from_text', 'string'],
+    ['label_to_text', 'string'],
+    ['split_from_text', 'string'],
+    ['split_to_text', 'string'],
+    ['similarity_text', 'string'],
+    ['similarity', 'double']
+]) }}
 
 {%- endif %}

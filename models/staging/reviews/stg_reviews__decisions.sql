@@ -93,19 +93,19 @@ select * from renamed
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as decision_file,
-    cast(null as bigint) as row_number,
-    cast(null as {{ dbt.type_string() }}) as reviewer,
-    cast(null as {{ dbt.type_string() }}) as image_id,
-    cast(null as {{ dbt.type_string() }}) as cluster_id,
-    cast(null as {{ dbt.type_string() }}) as tags_text,
-    cast(null as {{ dbt.type_string() }}) as action,
-    cast(null as {{ dbt.type_string() }}) as new_label_text,
-    cast(null as {{ dbt.type_string() }}) as note,
-    cast(null as {{ dbt.type_string() }}) as decided_at_text,
-    cast(null as {{ dbt.type_boolean() }}) as is_reviewer_from_file_name,
-    cast(null as {{ dbt.type_timestamp() }}) as decided_at
-where false
+{{ empty_select([
+    ['decision_file', 'string'],
+    ['row_number', 'bigint'],
+    ['reviewer', 'string'],
+    ['image_id', 'string'],
+    ['cluster_id', 'string'],
+    ['tags_text', 'string'],
+    ['action', 'string'],
+    ['new_label_text', 'string'],
+    ['note', 'string'],
+    ['decided_at_text', 'string'],
+    ['is_reviewer_from_file_name', 'boolean'],
+    ['decided_at', 'timestamp']
+]) }}
 
 {%- endif %}

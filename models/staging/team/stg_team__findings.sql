@@ -42,16 +42,16 @@ from renamed
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as team_image_id,
-    cast(null as {{ dbt.type_string() }}) as findings_file,
-    cast(null as bigint) as row_number,
-    cast(null as {{ dbt.type_string() }}) as image_path,
-    cast(null as {{ dbt.type_string() }}) as current_label_text,
-    cast(null as {{ dbt.type_string() }}) as suggested_label_text,
-    cast(null as {{ dbt.type_string() }}) as raw_issue_type,
-    cast(null as {{ dbt.type_string() }}) as confidence_text,
-    cast(null as double) as confidence
-where false
+{{ empty_select([
+    ['team_image_id', 'string'],
+    ['findings_file', 'string'],
+    ['row_number', 'bigint'],
+    ['image_path', 'string'],
+    ['current_label_text', 'string'],
+    ['suggested_label_text', 'string'],
+    ['raw_issue_type', 'string'],
+    ['confidence_text', 'string'],
+    ['confidence', 'double']
+]) }}
 
 {%- endif %}

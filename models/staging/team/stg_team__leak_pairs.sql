@@ -48,18 +48,18 @@ select * from renamed
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as train_team_image_id,
-    cast(null as {{ dbt.type_string() }}) as val_team_image_id,
-    cast(null as {{ dbt.type_string() }}) as team_cluster_id,
-    cast(null as {{ dbt.type_string() }}) as leaks_file,
-    cast(null as bigint) as row_number,
-    cast(null as {{ dbt.type_string() }}) as train_image_path,
-    cast(null as {{ dbt.type_string() }}) as val_image_path,
-    cast(null as {{ dbt.type_string() }}) as report_shape,
-    cast(null as {{ dbt.type_string() }}) as leak_type,
-    cast(null as {{ dbt.type_string() }}) as method,
-    cast(null as double) as similarity
-where false
+{{ empty_select([
+    ['train_team_image_id', 'string'],
+    ['val_team_image_id', 'string'],
+    ['team_cluster_id', 'string'],
+    ['leaks_file', 'string'],
+    ['row_number', 'bigint'],
+    ['train_image_path', 'string'],
+    ['val_image_path', 'string'],
+    ['report_shape', 'string'],
+    ['leak_type', 'string'],
+    ['method', 'string'],
+    ['similarity', 'double']
+]) }}
 
 {%- endif %}

@@ -29,12 +29,12 @@ select * from renamed
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as issue_counts_file,
-    cast(null as bigint) as row_number,
-    cast(null as {{ dbt.type_string() }}) as raw_issue_type,
-    cast(null as {{ dbt.type_string() }}) as split_text,
-    cast(null as bigint) as issue_count
-where false
+{{ empty_select([
+    ['issue_counts_file', 'string'],
+    ['row_number', 'bigint'],
+    ['raw_issue_type', 'string'],
+    ['split_text', 'string'],
+    ['issue_count', 'bigint']
+]) }}
 
 {%- endif %}

@@ -41,15 +41,15 @@ from renamed
 
 {%- else %}
 
-select
-    cast(null as {{ dbt.type_string() }}) as image_ref,
-    cast(null as {{ dbt.type_string() }}) as prototype_ref,
-    cast(null as {{ dbt.type_string() }}) as issue_list_file,
-    cast(null as bigint) as row_number,
-    cast(null as {{ dbt.type_string() }}) as raw_issue_type,
-    cast(null as {{ dbt.type_string() }}) as split_text,
-    cast(null as {{ dbt.type_string() }}) as value_text,
-    cast(null as double) as value
-where false
+{{ empty_select([
+    ['image_ref', 'string'],
+    ['prototype_ref', 'string'],
+    ['issue_list_file', 'string'],
+    ['row_number', 'bigint'],
+    ['raw_issue_type', 'string'],
+    ['split_text', 'string'],
+    ['value_text', 'string'],
+    ['value', 'double']
+]) }}
 
 {%- endif %}
