@@ -71,9 +71,11 @@ def add_unflagged_items(gen, out: Path, uid_media, vl_host):
     return len(texts) + len(flagged)
 
 
-def write_imagenet21k(out: Path, seed: int, classes_csv: Path, vl_host: str):
-    """imagenet21k: manifest, chunked VL export of the flagged images, truth.json."""
-    p = {**IMAGENET21K, "seed": seed, "n": IMAGENET21K["train"] + IMAGENET21K["val"]}
+def write_imagenet21k(out: Path, seed: int, classes_csv: Path, vl_host: str, sizes=None):
+    """imagenet21k: manifest, chunked VL export of the flagged images, truth.json.
+    `sizes` replaces IMAGENET21K (the tests make a small copy of the same shape)."""
+    sizes = sizes or IMAGENET21K
+    p = {**sizes, "seed": seed, "n": sizes["train"] + sizes["val"]}
     paired = 2 * p["duplicate_pairs"]
     grouped = paired + 3 * p["duplicate_triples"]
     out.mkdir(parents=True)
