@@ -7,11 +7,18 @@ with removals as (
 ),
 
 images as (
-    select image_id, media_id, image_path from {{ ref('images') }}
+    select
+        image_id,
+        media_id,
+        image_path
+    from {{ ref('images') }}
 ),
 
 vl_paths as (
-    select media_id, file_path from {{ ref('int_media_items_deduplicated') }}
+    select
+        media_id,
+        file_path
+    from {{ ref('int_media_items_deduplicated') }}
 )
 
 select

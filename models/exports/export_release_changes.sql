@@ -4,7 +4,8 @@
 
 select
     case when is_first_release then 'none (first release: everything is added)'
-        else 'the release before' end as compared_with,
+        else 'the release before'
+    end as compared_with,
     item,
     change,
     {{ csv_safe('image_id') }} as image_id,
@@ -13,5 +14,5 @@ select
     old_class_index,
     previous_new_class_index,
     current_new_class_index,
-    row_number() over (order by item desc, change, image_id) as sort_order
+    row_number() over (order by item desc, change asc, image_id asc) as sort_order
 from {{ ref('release_changes') }}

@@ -27,7 +27,8 @@ duplicates as (
         cast(null as integer) as suggested_class_index,
         cast(null as {{ dbt.type_string() }}) as suggested_class_name,
         members.cluster_id,
-        concat('duplicate_exact',
+        concat(
+            'duplicate_exact',
             case when clusters.is_leak then ';train_test_leak' else '' end,
             case when clusters.is_multi_label then ';multi_label;ambiguous_class' else '' end)
             as system_tags
@@ -57,7 +58,9 @@ flags as (
 ),
 
 user_tags as (
-    select image_id, {{ sorted_string_agg('tag_name', ';', distinct=true) }} as user_tags
+    select
+        image_id,
+        {{ sorted_string_agg('tag_name', ';', distinct=true) }} as user_tags
     from {{ ref('int_review_tags_split') }}
     group by 1
 ),
@@ -72,18 +75,29 @@ reviews as (
 ),
 
 actions as (
-    select image_id, final_action, reason, new_class_index
+    select
+        image_id,
+        final_action,
+        reason,
+        new_class_index
     from {{ ref('int_final_actions_resolved') }}
 ),
 
 queued as (
-    select image_id from {{ ref('review_queue') }} where image_id is not null
+    select image_id from {{ ref('review_queue') }}
+    where image_id is not null
     union
     select image_id from {{ ref('review_queue_members') }}
 ),
 
 images as (
-    select image_id, image_path, split, class_index, class_name from {{ ref('images') }}
+    select
+        image_id,
+        image_path,
+        split,
+        class_index,
+        class_name
+    from {{ ref('images') }}
 ),
 
 final as (

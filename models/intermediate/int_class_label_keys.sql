@@ -19,16 +19,24 @@ keys as (
         'index' as key_kind
     from classes
     union all
-    select lower(trim(wnid)), class_index, 'wnid' from classes
-    union all
-    select {{ label_key('clean_name') }}, class_index, 'name' from classes
-    {% for position in range(1, 11) %}
+    select
+        lower(trim(wnid)),
+        class_index,
+        'wnid'
+    from classes
     union all
     select
-        {{ label_key(dbt.split_part('synset_names', "','", position)) }},
+        {{ label_key('clean_name') }},
         class_index,
-        'synonym'
+        'name'
     from classes
+    {% for position in range(1, 11) %}
+        union all
+        select
+            {{ label_key(dbt.split_part('synset_names', "','", position)) }},
+            class_index,
+            'synonym'
+        from classes
     {% endfor %}
 ),
 

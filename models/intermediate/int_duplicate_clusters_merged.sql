@@ -3,7 +3,9 @@
     member id, so re-chunking the export files cannot change it. -#}
 
 with memberships as (
-    select image_id, group_key
+    select
+        image_id,
+        group_key
     from {{ ref('int_duplicate_memberships_unioned') }}
     where {{ threshold_equals('threshold', var('duplicate_threshold')) }}
 ),

@@ -21,23 +21,34 @@ with metadata_items as (
 ),
 
 issue_types as (
-    select raw_issue_type, issue_type from {{ ref('issue_type_aliases') }}
+    select
+        raw_issue_type,
+        issue_type
+    from {{ ref('issue_type_aliases') }}
 ),
 
 vl_images as (
-    select media_id, image_id from {{ ref('int_media_items_matched_to_images') }}
+    select
+        media_id,
+        image_id
+    from {{ ref('int_media_items_matched_to_images') }}
 ),
 
 team_images as (
-    select team_cluster_id, clusters_file, image_id
+    select
+        team_cluster_id,
+        clusters_file,
+        image_id
     from {{ ref('int_team_images_matched') }}
 ),
 
 vl_memberships as (
     select distinct
         vl_images.image_id,
-        concat('vl:', cast(metadata_items.duplicate_threshold as {{ dbt.type_string() }}),
-            ':', metadata_items.duplicate_group_id) as group_key,
+        concat(
+            'vl:', cast(metadata_items.duplicate_threshold as {{ dbt.type_string() }}),
+            ':', metadata_items.duplicate_group_id
+        ) as group_key,
         metadata_items.duplicate_group_id,
         metadata_items.duplicate_threshold as threshold,
         'vl_export' as origin
@@ -49,13 +60,19 @@ vl_memberships as (
 ),
 
 listed_images as (
-    select ref_source, image_ref, image_id
+    select
+        ref_source,
+        image_ref,
+        image_id
     from {{ ref('int_pair_images_matched') }}
     where image_id is not null
 ),
 
 fastdup_pairs as (
-    select from_ref, to_ref, similarity
+    select
+        from_ref,
+        to_ref,
+        similarity
     from {{ ref('stg_fastdup__pairs') }}
     where similarity >= {{ var('near_duplicate_threshold') }} - {{ eps }}
 ),
@@ -83,7 +100,7 @@ issue_pairs as (
     where issue_types.issue_type in ('duplicate', 'leak')
         and issue_rows.prototype_ref is not null
         and coalesce(issue_rows.value, {{ var('duplicate_threshold') }})
-            >= {{ var('near_duplicate_threshold') }} - {{ eps }}
+        >= {{ var('near_duplicate_threshold') }} - {{ eps }}
 ),
 
 pairs_matched as (
@@ -100,8 +117,8 @@ pairs_matched as (
     union all
     select
         'vl_issue_list',
-        from_images.image_id,
-        to_images.image_id,
+        from_images.image_id as from_image_id,
+        to_images.image_id as to_image_id,
         {{ similarity_level('issue_pairs.similarity') }}
     from issue_pairs
     inner join listed_images as from_images
@@ -113,7 +130,13 @@ pairs_matched as (
 pair_groups as (
     select
         pairs_matched.*,
-        concat(origin, ':', cast(threshold as {{ dbt.type_string() }}), ':', from_image_id)
+        concat(
+            pairs_matched.origin,
+            ':',
+            cast(pairs_matched.threshold as {{ dbt.type_string() }}),
+            ':',
+            pairs_matched.from_image_id
+        )
             as group_key
     from pairs_matched
 ),
@@ -127,7 +150,12 @@ pair_memberships as (
         origin
     from pair_groups
     union all
-    select to_image_id, group_key, from_image_id, threshold, origin
+    select
+        to_image_id,
+        group_key,
+        from_image_id,
+        threshold,
+        origin
     from pair_groups
 ),
 

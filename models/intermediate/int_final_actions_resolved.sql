@@ -6,7 +6,12 @@
 {%- set train_policy = policy_var('train_removal_policy', ['never', 'reviewed_only']) %}
 
 with rule_removals as (
-    select image_id, cluster_id, reason, rule, evidence
+    select
+        image_id,
+        cluster_id,
+        reason,
+        rule,
+        evidence
     from {{ ref('val_removals') }}
 ),
 
@@ -24,7 +29,11 @@ decisions as (
 ),
 
 images as (
-    select image_id, split, class_index from {{ ref('images') }}
+    select
+        image_id,
+        split,
+        class_index
+    from {{ ref('images') }}
 ),
 
 touched as (
@@ -48,7 +57,7 @@ joined as (
         decisions.last_decided_at,
         decisions.evidence as decision_evidence,
         decisions.final_action = 'keep'
-            and concat(';', coalesce(decisions.final_tags, ''), ';') like '%;not_duplicate;%'
+        and concat(';', coalesce(decisions.final_tags, ''), ';') like '%;not_duplicate;%'
             as is_marked_not_duplicate
     from touched
     inner join images on touched.image_id = images.image_id
@@ -100,7 +109,9 @@ final as (
             else decision_evidence
         end as evidence,
         case when rule_reason is not null and not coalesce(is_marked_not_duplicate, false)
-            then 'system' else decided_by end as decided_by,
+                then 'system'
+            else decided_by
+        end as decided_by,
         last_decided_at as decided_at,
         case when final_action = 'relabel' then final_class_index end as new_class_index,
         final_action as reviewer_action

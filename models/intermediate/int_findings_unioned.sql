@@ -25,34 +25,59 @@ team_findings as (
 ),
 
 fastdup_findings as (
-    select image_ref, raw_issue_type, score, evidence_file
+    select
+        image_ref,
+        raw_issue_type,
+        score,
+        evidence_file
     from {{ ref('stg_fastdup__image_findings') }}
     where raw_issue_type != 'stats'
 ),
 
 issue_rows as (
-    select image_ref, prototype_ref, raw_issue_type, value, issue_list_file
+    select
+        image_ref,
+        prototype_ref,
+        raw_issue_type,
+        value,
+        issue_list_file
     from {{ ref('stg_vl_datasets__issue_rows') }}
 ),
 
 listed_images as (
-    select ref_source, image_ref, image_id from {{ ref('int_pair_images_matched') }}
+    select
+        ref_source,
+        image_ref,
+        image_id
+    from {{ ref('int_pair_images_matched') }}
 ),
 
 vl_images as (
-    select media_id, image_id from {{ ref('int_media_items_matched_to_images') }}
+    select
+        media_id,
+        image_id
+    from {{ ref('int_media_items_matched_to_images') }}
 ),
 
 images as (
-    select image_id, image_path from {{ ref('images') }}
+    select
+        image_id,
+        image_path
+    from {{ ref('images') }}
 ),
 
 issue_types as (
-    select raw_issue_type, issue_type from {{ ref('issue_type_aliases') }}
+    select
+        raw_issue_type,
+        issue_type
+    from {{ ref('issue_type_aliases') }}
 ),
 
 label_keys as (
-    select label_key, class_index from {{ ref('int_class_label_keys') }}
+    select
+        label_key,
+        class_index
+    from {{ ref('int_class_label_keys') }}
 ),
 
 unioned as (
@@ -101,7 +126,8 @@ unioned as (
         'vl_issue_list',
         issue_rows.raw_issue_type,
         case when issue_rows.raw_issue_type in ('mislabeled', 'mislabels', 'mislabel')
-            and issue_rows.value between 0 and 1 then issue_rows.value end,
+                and issue_rows.value between 0 and 1 then issue_rows.value
+        end,
         cast(null as {{ dbt.type_string() }}),
         issue_rows.issue_list_file,
         issue_rows.value,
@@ -129,7 +155,7 @@ ranked as (
         *,
         row_number() over (
             partition by image_id, issue_type
-            order by confidence desc nulls last, finding_source, evidence_file
+            order by confidence desc nulls last, finding_source asc, evidence_file asc
         ) as finding_rank
     from typed
 ),
@@ -148,7 +174,7 @@ final as (
         label_keys.class_index as suggested_class_index,
         ranked.is_known_issue_type,
         ranked.issue_type = 'mislabel'
-            and ranked.confidence > {{ var('clear_mislabel_confidence') }} as is_clear_mislabel
+        and ranked.confidence > {{ var('clear_mislabel_confidence') }} as is_clear_mislabel
     from ranked
     left join label_keys
         on {{ label_lookup_key('ranked.suggested_label_text') }} = label_keys.label_key

@@ -29,16 +29,29 @@ vl_labels as (
 ),
 
 label_keys as (
-    select label_key, class_index, is_ambiguous from {{ ref('int_class_label_keys') }}
+    select
+        label_key,
+        class_index,
+        is_ambiguous
+    from {{ ref('int_class_label_keys') }}
 ),
 
 vl_matched as (
-    select media_id, image_id, dataset_path, manifest_match
+    select
+        media_id,
+        image_id,
+        dataset_path,
+        manifest_match
     from {{ ref('int_media_items_matched_to_images') }}
 ),
 
 team_matched as (
-    select image_id, image_path, label_text, split_text, is_in_manifest
+    select
+        image_id,
+        image_path,
+        label_text,
+        split_text,
+        is_in_manifest
     from {{ ref('int_team_images_matched') }}
 ),
 
@@ -68,10 +81,13 @@ team_per_image as (
 ),
 
 {#- The matching models already know what is in the manifest: no anti-join against it. #}
+
 images_outside_manifest as (
-    select image_id from vl_per_image where not is_in_manifest
+    select image_id from vl_per_image
+    where not is_in_manifest
     union
-    select image_id from team_per_image where not is_in_manifest
+    select image_id from team_per_image
+    where not is_in_manifest
 ),
 
 joined as (
@@ -91,7 +107,12 @@ joined as (
         vl_per_image.vl_label_text,
         team_per_image.team_label_text
     from (
-        select image_id, image_path, split_text, label_text, true as is_in_manifest
+        select
+            image_id,
+            image_path,
+            split_text,
+            label_text,
+            true as is_in_manifest
         from manifest
         union all
         select
@@ -112,16 +133,16 @@ resolved as (
         {#- R1: the first source that answers wins; the name patterns are only evaluated for
             images that no earlier source placed. -#}
         case
-            when team_split is not null then 'input_field'
-            when manifest_split is not null then 'manifest'
-            when vl_tagged_split is not null then 'vl_user_tag'
+            when joined.team_split is not null then 'input_field'
+            when joined.manifest_split is not null then 'manifest'
+            when joined.vl_tagged_split is not null then 'vl_user_tag'
             when {{ split_from_file_name('image_path') }} is not null then 'file_name'
             when {{ split_from_path_segment('image_path') }} is not null then 'path_segment'
         end as split_source,
         case
-            when nullif(trim(manifest_label_text), '') is not null then 'manifest'
-            when nullif(trim(vl_label_text), '') is not null then 'vl_image_label'
-            when nullif(trim(team_label_text), '') is not null then 'team_clusters'
+            when nullif(trim(joined.manifest_label_text), '') is not null then 'manifest'
+            when nullif(trim(joined.vl_label_text), '') is not null then 'vl_image_label'
+            when nullif(trim(joined.team_label_text), '') is not null then 'team_clusters'
         end as label_source
     from joined
 ),
@@ -129,17 +150,17 @@ resolved as (
 resolved_values as (
     select
         resolved.*,
-        case split_source
-            when 'input_field' then team_split
-            when 'manifest' then manifest_split
-            when 'vl_user_tag' then vl_tagged_split
+        case resolved.split_source
+            when 'input_field' then resolved.team_split
+            when 'manifest' then resolved.manifest_split
+            when 'vl_user_tag' then resolved.vl_tagged_split
             when 'file_name' then {{ split_from_file_name('image_path') }}
             when 'path_segment' then {{ split_from_path_segment('image_path') }}
         end as split,
-        case label_source
-            when 'manifest' then trim(manifest_label_text)
-            when 'vl_image_label' then trim(vl_label_text)
-            when 'team_clusters' then trim(team_label_text)
+        case resolved.label_source
+            when 'manifest' then trim(resolved.manifest_label_text)
+            when 'vl_image_label' then trim(resolved.vl_label_text)
+            when 'team_clusters' then trim(resolved.team_label_text)
         end as label_text
     from resolved
 ),

@@ -26,11 +26,15 @@ with images as (
         or (label_source = 'manifest' and vl_class_index != class_index)
         or ((is_in_vl_export or is_in_team_clusters) and not is_in_manifest)
 ),
+
 clusters as (
-    select image_id, cluster_id
+    select
+        image_id,
+        cluster_id
     from {{ ref('int_duplicate_clusters_merged') }}
     where cluster_size > 1
 ),
+
 image_problems as (
     select
         'warning',
@@ -55,8 +59,10 @@ image_problems as (
         concat('image ', image_id),
         'image_label.category_name',
         vl_label_text,
-        concat('VL says class ', cast(vl_class_index as {{ dbt.type_string() }}),
-            ', the manifest says ', label_text, '; the manifest wins'),
+        concat(
+            'VL says class ', cast(vl_class_index as {{ dbt.type_string() }}),
+            ', the manifest says ', label_text, '; the manifest wins'
+        ),
         image_id
     from images
     where label_source = 'manifest' and vl_class_index is not null
@@ -70,24 +76,34 @@ image_problems as (
         case when is_in_vl_export then 'file_path' else 'team clusters path' end,
         image_path,
         case when is_in_vl_export then 'a VL media item matches no manifest path or file name'
-            else 'an image of the team clusters file matches no manifest id or path' end,
+            else 'an image of the team clusters file matches no manifest id or path'
+        end,
         image_id
     from images
     where (is_in_vl_export or is_in_team_clusters) and not is_in_manifest
-        and exists (select 1 from {{ ref('images') }} as manifest_images where manifest_images.is_in_manifest)
+        and exists (
+            select 1 from {{ ref('images') }} as manifest_images
+            where manifest_images.is_in_manifest
+        )
     union all
     select
         case when clusters.cluster_id is not null
-            then '{{ "error" if policy_var("unknown_split_policy", ["error", "warn"]) == "error" else "warning" }}'
-            else 'warning' end,
+                then '{{ "error" if policy_var("unknown_split_policy", ["error", "warn"]) == "error" else "warning" }}'
+            else 'warning'
+        end,
         case when clusters.cluster_id is not null
-            then 'unknown_split_in_cluster' else 'unknown_split' end,
+                then 'unknown_split_in_cluster'
+            else 'unknown_split'
+        end,
         vl_files.first_export_file,
         concat('image ', images.image_id),
         'split',
         images.image_path,
         case when clusters.cluster_id is not null
-            then concat('split unknown (no split field, manifest, split tag, ImageNet file name or split folder) for a member of duplicate cluster ', clusters.cluster_id)
+                then concat(
+                        'split unknown (no split field, manifest, split tag, ImageNet file name or split folder)',
+                        ' for a member of duplicate cluster ', clusters.cluster_id
+                    )
             else 'split unknown (no split field, manifest, split tag, ImageNet file name or split folder)'
         end,
         images.image_id
@@ -117,7 +133,7 @@ finding_problems as (
         evidence_file,
         concat('image ', image_id),
         'image_id',
-        image_id,
+        image_id as value,
         'a finding names no image of the dataset; it is not queued',
         image_id
     from {{ ref('findings') }}

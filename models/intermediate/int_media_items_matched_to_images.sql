@@ -4,7 +4,10 @@
     needs the media-to-image mapping joins here instead of to the million-row images. -#}
 
 with manifest as (
-    select image_id, image_path, file_name
+    select
+        image_id,
+        image_path,
+        file_name
     from {{ ref('stg_dataset__manifest') }}
     where image_id is not null and image_id != ''
 ),
@@ -18,18 +21,23 @@ vl_media as (
 ),
 
 {#- Joins go from the few VL records to the manifest, never the manifest to itself. #}
+
 by_path as (
-    select vl_media.media_id, min(manifest.image_id) as image_id
+    select
+        vl_media.media_id,
+        min(manifest.image_id) as image_id
     from vl_media
     inner join manifest on vl_media.dataset_path = manifest.image_path
     group by 1
 ),
 
 by_file_name as (
-    select vl_media.media_id, min(manifest.image_id) as image_id
+    select
+        vl_media.media_id,
+        min(manifest.image_id) as image_id
     from vl_media
     inner join manifest on vl_media.file_name = manifest.file_name
-    where vl_media.media_id not in (select media_id from by_path)
+    where vl_media.media_id not in (select by_path.media_id from by_path)
     group by 1
     having count(*) = 1
 ),

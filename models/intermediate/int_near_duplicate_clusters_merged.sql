@@ -3,7 +3,9 @@
     for review; nothing is removed because of them. -#}
 
 with memberships as (
-    select image_id, group_key
+    select
+        image_id,
+        group_key
     from {{ ref('int_duplicate_memberships_unioned') }}
     where threshold >= {{ var('near_duplicate_threshold') }} - 0.0000001
         and threshold <= {{ var('duplicate_threshold') }} + 0.0000001

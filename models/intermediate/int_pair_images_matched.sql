@@ -11,7 +11,10 @@
 ) | length > 0 or not execute %}
 
 with pairs as (
-    select from_ref, to_ref from {{ ref('stg_fastdup__pairs') }}
+    select
+        from_ref,
+        to_ref
+    from {{ ref('stg_fastdup__pairs') }}
 ),
 
 components as (
@@ -23,23 +26,33 @@ fastdup_findings as (
 ),
 
 features as (
-    select fastdup_index, min(file_path) as file_path
+    select
+        fastdup_index,
+        min(file_path) as file_path
     from {{ ref('stg_fastdup__images') }}
     group by 1
 ),
 
 issue_rows as (
-    select image_ref, prototype_ref from {{ ref('stg_vl_datasets__issue_rows') }}
+    select
+        image_ref,
+        prototype_ref
+    from {{ ref('stg_vl_datasets__issue_rows') }}
 ),
 
 manifest as (
-    select image_id, image_path, file_name
+    select
+        image_id,
+        image_path,
+        file_name
     from {{ ref('stg_dataset__manifest') }}
     where image_id is not null and image_id != ''
 ),
 
 vl_media as (
-    select min(image_id) as image_id, dataset_path
+    select
+        min(image_id) as image_id,
+        dataset_path
     from {{ ref('int_media_items_matched_to_images') }}
     group by 2
 ),
@@ -73,7 +86,11 @@ decoded as (
     left join features on fastdup_refs.image_ref = features.fastdup_index
     where fastdup_refs.image_ref is not null
     union all
-    select 'vl_issue_list', image_ref, false, image_ref
+    select
+        'vl_issue_list',
+        image_ref,
+        false,
+        image_ref as source_path
     from issue_refs
     where image_ref is not null
 ),
@@ -88,27 +105,36 @@ pathed as (
 ),
 
 named as (
-    select pathed.*, {{ base_name('image_path') }} as file_name
+    select
+        pathed.*,
+        {{ base_name('image_path') }} as file_name
     from pathed
 ),
 
 {#- Joins go from the few named images to the manifest, never the manifest to itself. #}
+
 by_path as (
-    select named.ref_source, named.image_ref, min(manifest.image_id) as image_id
+    select
+        named.ref_source,
+        named.image_ref,
+        min(manifest.image_id) as image_id
     from named
     inner join manifest on named.image_path = manifest.image_path
     {%- if not has_files %}
-    where false
+        where false
     {%- endif %}
     group by 1, 2
 ),
 
 by_file_name as (
-    select named.ref_source, named.image_ref, min(manifest.image_id) as image_id
+    select
+        named.ref_source,
+        named.image_ref,
+        min(manifest.image_id) as image_id
     from named
     inner join manifest on named.file_name = manifest.file_name
     {%- if not has_files %}
-    where false
+        where false
     {%- endif %}
     group by 1, 2
     having count(*) = 1
@@ -121,8 +147,10 @@ final as (
         named.image_path,
         case
             when named.image_path is null then null
-            else coalesce(by_path.image_id, by_file_name.image_id, vl_media.image_id,
-                named.image_path)
+            else coalesce(
+                    by_path.image_id, by_file_name.image_id, vl_media.image_id,
+                    named.image_path
+                )
         end as image_id,
         case
             when by_path.image_id is not null then 'path'

@@ -18,13 +18,18 @@ with team_images as (
 ),
 
 manifest as (
-    select image_id, image_path
+    select
+        image_id,
+        image_path
     from {{ ref('stg_dataset__manifest') }}
     where image_id is not null and image_id != ''
 ),
 
 vl_media as (
-    select image_id, dataset_path from {{ ref('int_media_items_matched_to_images') }}
+    select
+        image_id,
+        dataset_path
+    from {{ ref('int_media_items_matched_to_images') }}
 ),
 
 matches as (
@@ -40,7 +45,7 @@ matches as (
     left join manifest as by_path on team_images.image_path = by_path.image_path
     left join vl_media on team_images.image_path = vl_media.dataset_path
     {%- if not has_team_file %}
-    where false
+        where false
     {%- endif %}
     group by 1, 2, 3
 ),

@@ -18,7 +18,10 @@ with metadata_items as (
 ),
 
 label_keys as (
-    select label_key, class_index from {{ ref('int_class_label_keys') }}
+    select
+        label_key,
+        class_index
+    from {{ ref('int_class_label_keys') }}
 ),
 
 ground_truth as (
@@ -67,18 +70,21 @@ splits_per_media as (
 ),
 
 media as (
-    select distinct media_id from metadata_items where media_id is not null
+    select distinct media_id from metadata_items
+    where media_id is not null
 ),
 
 final as (
     select
         media.media_id,
         case when labels_per_media.distinct_labels = 1
-            then labels_per_media.label_text end as label_text,
+                then labels_per_media.label_text
+        end as label_text,
         coalesce(labels_per_media.distinct_labels, 0) as distinct_labels,
         labels_per_media.label_texts,
         case when splits_per_media.distinct_splits = 1
-            then splits_per_media.split end as tagged_split,
+                then splits_per_media.split
+        end as tagged_split,
         coalesce(splits_per_media.distinct_splits, 0) as distinct_split_tags
     from media
     left join labels_per_media on media.media_id = labels_per_media.media_id

@@ -2,7 +2,12 @@
     there is one): the training manifest. -#}
 
 with images as (
-    select image_id, image_path, split, class_index from {{ ref('images') }}
+    select
+        image_id,
+        image_path,
+        split,
+        class_index
+    from {{ ref('images') }}
 ),
 
 removed as (
@@ -10,11 +15,18 @@ removed as (
 ),
 
 relabelled as (
-    select image_id, new_class_index from {{ ref('relabels') }}
+    select
+        image_id,
+        new_class_index
+    from {{ ref('relabels') }}
 ),
 
 classes as (
-    select class_index, wnid, clean_name from {{ ref(var('class_list_seed')) }}
+    select
+        class_index,
+        wnid,
+        clean_name
+    from {{ ref(var('class_list_seed')) }}
 ),
 
 final as (

@@ -3,7 +3,10 @@
     written from this table. -#}
 
 with images as (
-    select image_id, split from {{ ref('images') }}
+    select
+        image_id,
+        split
+    from {{ ref('images') }}
 ),
 
 clusters as (
@@ -11,7 +14,11 @@ clusters as (
 ),
 
 removals as (
-    select image_id, split, reason from {{ ref('val_removals') }}
+    select
+        image_id,
+        split,
+        reason
+    from {{ ref('val_removals') }}
 ),
 
 near as (
@@ -19,11 +26,18 @@ near as (
 ),
 
 final_removals as (
-    select image_id, split, reason from {{ ref('final_removals') }}
+    select
+        image_id,
+        split,
+        reason
+    from {{ ref('final_removals') }}
 ),
 
 relabels as (
-    select image_id, split from {{ ref('relabels') }}
+    select
+        image_id,
+        split
+    from {{ ref('relabels') }}
 ),
 
 blocked as (
@@ -48,120 +62,292 @@ queue as (
 ),
 
 problems as (
-    select severity, check_name from {{ ref('input_problems') }}
+    select
+        severity,
+        check_name
+    from {{ ref('input_problems') }}
 ),
 
 split_names as (
-    select 'train' as split, 1 as split_order
-    union all select 'val', 2
-    union all select 'test', 3
+    select
+        'train' as split,
+        1 as split_order
+    union all
+    select
+        'val',
+        2
+    union all
+    select
+        'test',
+        3
 ),
 
 per_split as (
     select
         split_names.split,
         split_names.split_order,
-        (select count(*) from images where images.split = split_names.split) as samples,
-        (select count(*) from final_removals
-         where final_removals.split = split_names.split) as removed
+        (
+            select count(*) from images
+            where images.split = split_names.split
+        ) as samples,
+        (
+            select count(*) from final_removals
+            where final_removals.split = split_names.split
+        ) as removed
     from split_names
 ),
 
 figures as (
-    select 10 as sort_order, 'total_samples' as metric, 'all' as breakdown,
+    select
+        10 as sort_order,
+        'total_samples' as metric,
+        'all' as breakdown,
         (select count(*) from images) as figure_value,
         'images in the dataset' as description
     union all
-    select 10 + split_order, 'total_samples', split, samples, concat('images in ', split)
-    from per_split where samples > 0
+    select
+        10 + split_order,
+        'total_samples',
+        split,
+        samples,
+        concat('images in ', split)
+    from per_split
+    where samples > 0
     union all
-    select 15, 'unknown_split_images', 'all',
-        (select count(*) from images where split is null), 'images whose split is unknown (R1)'
+    select
+        15,
+        'unknown_split_images',
+        'all',
+        (
+            select count(*) from images
+            where split is null
+        ),
+        'images whose split is unknown (R1)'
     union all
-    select 20, 'duplicate_images', 'all', (select coalesce(sum(cluster_size), 0) from clusters),
+    select
+        20,
+        'duplicate_images',
+        'all',
+        (select coalesce(sum(cluster_size), 0) from clusters),
         concat('images in duplicate clusters at threshold ', '{{ var("duplicate_threshold") }}')
     union all
-    select 21, 'duplicate_clusters', 'all', (select count(*) from clusters),
+    select
+        21,
+        'duplicate_clusters',
+        'all',
+        (select count(*) from clusters),
         'duplicate clusters (two or more images)'
     union all
-    select 22, 'train_val_clusters', 'all',
-        (select count(*) from clusters where split_mix = 'train-val'), 'clusters mixing train and val'
+    select
+        22,
+        'train_val_clusters',
+        'all',
+        (
+            select count(*) from clusters
+            where split_mix = 'train-val'
+        ),
+        'clusters mixing train and val'
     union all
-    select 23, 'train_train_clusters', 'all',
-        (select count(*) from clusters where split_mix = 'train-train'), 'clusters inside train'
+    select
+        23,
+        'train_train_clusters',
+        'all',
+        (
+            select count(*) from clusters
+            where split_mix = 'train-train'
+        ),
+        'clusters inside train'
     union all
-    select 24, 'val_val_clusters', 'all',
-        (select count(*) from clusters where split_mix = 'val-val'), 'clusters inside val'
+    select
+        24,
+        'val_val_clusters',
+        'all',
+        (
+            select count(*) from clusters
+            where split_mix = 'val-val'
+        ),
+        'clusters inside val'
     union all
-    select 30, 'leak_clusters', 'all', (select count(*) from clusters where is_leak),
+    select
+        30,
+        'leak_clusters',
+        'all',
+        (
+            select count(*) from clusters
+            where is_leak
+        ),
         'clusters holding train and val images (R3)'
     union all
-    select 31, 'leaked_val_images', 'all',
-        (select count(*) from removals where reason = 'train_val_leak'),
+    select
+        31,
+        'leaked_val_images',
+        'all',
+        (
+            select count(*) from removals
+            where reason = 'train_val_leak'
+        ),
         'val images with a train duplicate'
     union all
-    select 32, 'leak_clusters_with_label_conflict', 'all',
-        (select count(*) from clusters where is_leak and is_multi_label),
+    select
+        32,
+        'leak_clusters_with_label_conflict',
+        'all',
+        (
+            select count(*) from clusters
+            where is_leak and is_multi_label
+        ),
         'leak clusters whose members disagree on the label'
     union all
-    select 40, 'multi_label_clusters', 'all', (select count(*) from clusters where is_multi_label),
+    select
+        40,
+        'multi_label_clusters',
+        'all',
+        (
+            select count(*) from clusters
+            where is_multi_label
+        ),
         'clusters whose members carry more than one class (R5)'
     union all
-    select 41, 'near_duplicate_clusters', 'all', (select count(distinct near_cluster_id) from near),
+    select
+        41,
+        'near_duplicate_clusters',
+        'all',
+        (select count(distinct near_cluster_id) from near),
         'near-duplicate candidate clusters, for review only'
     union all
-    select 50, 'images_to_remove', 'all', (select count(*) from removals),
+    select
+        50,
+        'images_to_remove',
+        'all',
+        (select count(*) from removals),
         'images on the val removal list'
     union all
-    select 51, 'images_to_remove', 'val_duplicate',
-        (select count(*) from removals where reason = 'val_duplicate'),
+    select
+        51,
+        'images_to_remove',
+        'val_duplicate',
+        (
+            select count(*) from removals
+            where reason = 'val_duplicate'
+        ),
         'val duplicates of another val image with the same label (R4)'
     union all
-    select 52, 'images_to_remove', 'multi_label_cluster',
-        (select count(*) from removals where reason = 'multi_label_cluster'),
+    select
+        52,
+        'images_to_remove',
+        'multi_label_cluster',
+        (
+            select count(*) from removals
+            where reason = 'multi_label_cluster'
+        ),
         'val members of multi-label clusters (R5, policy remove_val)'
     union all
-    select 53, 'leak_overrides', 'all', (select count(*) from overrides),
+    select
+        53,
+        'leak_overrides',
+        'all',
+        (select count(*) from overrides),
         'val images a reviewer kept as not_duplicate (R3 override)'
     union all
-    select 54, 'final_removals', 'all', (select count(*) from final_removals),
+    select
+        54,
+        'final_removals',
+        'all',
+        (select count(*) from final_removals),
         'images removed after review: rules plus reviewers (the final removal list)'
     union all
-    select 55, 'final_removals', 'reviewed_remove',
-        (select count(*) from final_removals where reason = 'reviewed_remove'),
+    select
+        55,
+        'final_removals',
+        'reviewed_remove',
+        (
+            select count(*) from final_removals
+            where reason = 'reviewed_remove'
+        ),
         'images removed by a reviewer decision (R6, R7)'
     union all
-    select 56, 'mislabels_confirmed', 'all', (select count(distinct image_id) from mislabels_confirmed),
+    select
+        56,
+        'mislabels_confirmed',
+        'all',
+        (select count(distinct image_id) from mislabels_confirmed),
         'VL mislabel findings a reviewer confirmed by removing or relabelling'
     union all
-    select 57, 'images_to_relabel', 'all', (select count(*) from relabels),
+    select
+        57,
+        'images_to_relabel',
+        'all',
+        (select count(*) from relabels),
         'images the reviewers relabel (the relabel map)'
     union all
-    select 58, 'blocked_train_removals', 'all', (select count(*) from blocked),
+    select
+        58,
+        'blocked_train_removals',
+        'all',
+        (select count(*) from blocked),
         'reviewer removals of train images blocked by train_removal_policy (R7)'
     union all
-    select 60, 'clean_size', 'all',
+    select
+        60,
+        'clean_size',
+        'all',
         (select count(*) from images) - (select count(*) from final_removals),
         'images kept after review'
     union all
-    select 60 + split_order, 'clean_size', split, samples - removed,
+    select
+        60 + split_order,
+        'clean_size',
+        split,
+        samples - removed,
         concat('images kept in ', split, ' after review')
-    from per_split where samples > 0
+    from per_split
+    where samples > 0
     union all
-    select 70, 'review_queue', 'all', (select count(*) from queue), 'items that need a human decision'
+    select
+        70,
+        'review_queue',
+        'all',
+        (select count(*) from queue),
+        'items that need a human decision'
     union all
-    select 71, 'review_queue', 'decided', (select count(*) from queue where state = 'decided'),
+    select
+        71,
+        'review_queue',
+        'decided',
+        (
+            select count(*) from queue
+            where state = 'decided'
+        ),
         'queue items decided'
     union all
-    select 72, 'review_queue', 'conflict', (select count(*) from queue where state = 'conflict'),
+    select
+        72,
+        'review_queue',
+        'conflict',
+        (
+            select count(*) from queue
+            where state = 'conflict'
+        ),
         'queue items the reviewers disagree on'
     union all
-    select 73, 'review_queue', 'blocked_by_policy',
-        (select count(*) from queue where state = 'blocked_by_policy'),
+    select
+        73,
+        'review_queue',
+        'blocked_by_policy',
+        (
+            select count(*) from queue
+            where state = 'blocked_by_policy'
+        ),
         'queue items whose decision the policy blocks'
     union all
-    select 90, 'input_warnings', 'all',
-        (select count(*) from problems where severity = 'warning'),
+    select
+        90,
+        'input_warnings',
+        'all',
+        (
+            select count(*) from problems
+            where severity = 'warning'
+        ),
         'suspicious but usable input records (see input_problems)'
     union all
     {#- One row per kind of warning, so the summary says what was suspicious. #}

@@ -25,7 +25,7 @@ labels_ranked as (
     select
         *,
         row_number() over (
-            partition by cluster_id order by members_with_label desc, class_index
+            partition by cluster_id order by members_with_label desc, class_index asc
         ) as label_rank
     from label_counts
 ),
@@ -61,7 +61,8 @@ split_stats as (
 split_kinds as (
     select
         *,
-        concat_ws('-',
+        concat_ws(
+            '-',
             case when train_images > 0 then 'train' end,
             case when val_images > 0 then 'val' end,
             case when test_images > 0 then 'test' end,
@@ -82,7 +83,7 @@ final as (
 
         ---------- strings
         case when split_stats.split_kinds = 1
-            then concat(split_stats.splits_present, '-', split_stats.splits_present)
+                then concat(split_stats.splits_present, '-', split_stats.splits_present)
             else split_stats.splits_present
         end as split_mix,
         label_stats.label_counts,

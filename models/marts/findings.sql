@@ -7,11 +7,20 @@ with findings as (
 ),
 
 images as (
-    select image_id, image_path, split, class_index, class_name from {{ ref('images') }}
+    select
+        image_id,
+        image_path,
+        split,
+        class_index,
+        class_name
+    from {{ ref('images') }}
 ),
 
 classes as (
-    select class_index, clean_name from {{ ref(var('class_list_seed')) }}
+    select
+        class_index,
+        clean_name
+    from {{ ref(var('class_list_seed')) }}
 ),
 
 final as (

@@ -6,11 +6,17 @@ with images as (
 ),
 
 classes as (
-    select class_index, wnid, clean_name from {{ ref(var('class_list_seed')) }}
+    select
+        class_index,
+        wnid,
+        clean_name
+    from {{ ref(var('class_list_seed')) }}
 ),
 
 clusters as (
-    select image_id, cluster_id
+    select
+        image_id,
+        cluster_id
     from {{ ref('int_duplicate_clusters_merged') }}
     where cluster_size > 1
 ),

@@ -18,7 +18,8 @@ final as (
         message,
         image_id,
         row_number() over (
-            order by case severity when 'error' then 0 else 1 end, check_name,
+            order by
+                case severity when 'error' then 0 else 1 end, check_name,
                 input_file, record, field, value
         ) as problem_number
     from problems

@@ -15,7 +15,10 @@ with members as (
 ),
 
 leaks as (
-    select cluster_id, threshold from {{ ref('leaks') }}
+    select
+        cluster_id,
+        threshold
+    from {{ ref('leaks') }}
 ),
 
 train_members as (
@@ -26,7 +29,9 @@ train_members as (
 ),
 
 val_members as (
-    select members.*, leaks.threshold
+    select
+        members.*,
+        leaks.threshold
     from members
     inner join leaks on members.cluster_id = leaks.cluster_id
     where members.split = 'val'
@@ -77,7 +82,7 @@ final as (
 
         ---------- booleans
         val_joined_to_train.train_duplicates_with_same_label
-            = val_joined_to_train.train_duplicates as labels_agree
+        = val_joined_to_train.train_duplicates as labels_agree
     from val_members
     inner join val_joined_to_train
         on val_members.cluster_id = val_joined_to_train.cluster_id

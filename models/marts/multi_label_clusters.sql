@@ -26,7 +26,10 @@ members as (
 ),
 
 classes as (
-    select class_index, clean_name from {{ ref(var('class_list_seed')) }}
+    select
+        class_index,
+        clean_name
+    from {{ ref(var('class_list_seed')) }}
 ),
 
 final as (

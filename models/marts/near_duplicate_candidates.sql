@@ -4,13 +4,22 @@
     sent to review, never acted on automatically. -#}
 
 with near as (
-    select image_id, near_cluster_id, near_cluster_size
+    select
+        image_id,
+        near_cluster_id,
+        near_cluster_size
     from {{ ref('int_near_duplicate_clusters_merged') }}
     where near_cluster_size > 1
 ),
 
 images as (
-    select image_id, image_path, split, class_index, class_name, cluster_id
+    select
+        image_id,
+        image_path,
+        split,
+        class_index,
+        class_name,
+        cluster_id
     from {{ ref('images') }}
 ),
 

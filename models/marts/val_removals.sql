@@ -10,9 +10,12 @@ with leaked as (
         'train_val_leak' as reason,
         'R3' as rule,
         1 as precedence,
-        concat('cluster ', cluster_id, ' holds train images ', train_image_ids,
+        concat(
+            'cluster ', cluster_id, ' holds train images ', train_image_ids,
             case when labels_agree then ' with the same label'
-                else concat(' labelled ', train_class_indices) end) as evidence
+                else concat(' labelled ', train_class_indices)
+            end
+        ) as evidence
     from {{ ref('leaked_val_images') }}
 ),
 
@@ -23,8 +26,10 @@ val_duplicates as (
         'val_duplicate' as reason,
         'R4' as rule,
         2 as precedence,
-        concat('cluster ', cluster_id, ' keeps val image ', keeper_image_id,
-            ', a duplicate with the same label') as evidence
+        concat(
+            'cluster ', cluster_id, ' keeps val image ', keeper_image_id,
+            ', a duplicate with the same label'
+        ) as evidence
     from {{ ref('val_duplicates') }}
     where action = 'remove'
 ),
@@ -57,13 +62,20 @@ ranked as (
 ),
 
 all_reasons as (
-    select image_id, {{ sorted_string_agg('reason', distinct=true) }} as reasons
+    select
+        image_id,
+        {{ sorted_string_agg('reason', distinct=true) }} as reasons
     from unioned
     group by 1
 ),
 
 images as (
-    select image_id, image_path, split, class_index from {{ ref('images') }}
+    select
+        image_id,
+        image_path,
+        split,
+        class_index
+    from {{ ref('images') }}
 ),
 
 final as (

@@ -29,19 +29,32 @@ with decisions as (
 ),
 
 images as (
-    select image_id, class_index from {{ ref('images') }}
+    select
+        image_id,
+        class_index
+    from {{ ref('images') }}
 ),
 
 duplicate_cluster_members as (
-    select cluster_id, image_id from {{ ref('duplicate_cluster_members') }}
+    select
+        cluster_id,
+        image_id
+    from {{ ref('duplicate_cluster_members') }}
 ),
 
 near_duplicate_candidates as (
-    select near_cluster_id, image_id from {{ ref('near_duplicate_candidates') }}
+    select
+        near_cluster_id,
+        image_id
+    from {{ ref('near_duplicate_candidates') }}
 ),
 
 label_keys as (
-    select label_key, class_index, classes_named from {{ ref('int_class_label_keys') }}
+    select
+        label_key,
+        class_index,
+        classes_named
+    from {{ ref('int_class_label_keys') }}
 ),
 
 tag_schema as (
@@ -55,9 +68,15 @@ tag_positions as (
 ),
 
 cluster_members as (
-    select cluster_id, image_id from duplicate_cluster_members
+    select
+        cluster_id,
+        image_id
+    from duplicate_cluster_members
     union all
-    select distinct near_cluster_id, image_id from near_duplicate_candidates
+    select distinct
+        near_cluster_id,
+        image_id
+    from near_duplicate_candidates
 ),
 
 ---------- tags: one row per (decision row, tag)
@@ -80,7 +99,7 @@ row_tags_split as (
             as tag_name
     from decisions_counted
     inner join tag_positions
-        on tag_positions.generated_number <= decisions_counted.tag_slots
+        on decisions_counted.tag_slots >= tag_positions.generated_number
 ),
 
 row_tags_classified as (
@@ -91,7 +110,7 @@ row_tags_classified as (
         substr(row_tags_split.tag_name, 1, 11) = 'relabel_to_' as is_relabel_tag,
         relabel_keys.class_index as relabel_class_index,
         tag_schema.tag_name is not null
-            or relabel_keys.class_index is not null as is_in_schema
+        or relabel_keys.class_index is not null as is_in_schema
     from row_tags_split
     left join tag_schema on row_tags_split.tag_name = tag_schema.tag_name
     left join label_keys as relabel_keys
@@ -136,10 +155,10 @@ row_tags as (
 decisions_with_file_reviewers as (
     select
         decisions.*,
-        min(case when is_reviewer_from_file_name then null else reviewer end)
-            over (partition by decision_file) as first_named_reviewer,
-        max(case when is_reviewer_from_file_name then null else reviewer end)
-            over (partition by decision_file) as last_named_reviewer
+        min(case when decisions.is_reviewer_from_file_name then null else decisions.reviewer end)
+            over (partition by decisions.decision_file) as first_named_reviewer,
+        max(case when decisions.is_reviewer_from_file_name then null else decisions.reviewer end)
+            over (partition by decisions.decision_file) as last_named_reviewer
     from decisions
 ),
 
@@ -147,8 +166,9 @@ decisions_attributed as (
     select
         *,
         reviewer is null
-            or coalesce(is_reviewer_from_file_name and first_named_reviewer is not null
-                and (first_named_reviewer != reviewer or last_named_reviewer != reviewer), false)
+        or coalesce(
+            is_reviewer_from_file_name and first_named_reviewer is not null
+            and (first_named_reviewer != reviewer or last_named_reviewer != reviewer), false)
             as is_reviewer_missing
     from decisions_with_file_reviewers
 ),
@@ -199,13 +219,16 @@ decisions_with_new_class as (
         *,
         case
             when row_action != 'relabel' then null
-            when new_label_text is not null then
-                case
-                    when relabel_tag_classes = 0
-                        or (relabel_tag_classes = 1
-                            and relabel_tag_class_index = new_label_class_index)
-                        then new_label_class_index
-                end
+            when new_label_text is not null
+                then
+                    case
+                        when relabel_tag_classes = 0
+                            or (
+                                relabel_tag_classes = 1
+                                and relabel_tag_class_index = new_label_class_index
+                            )
+                            then new_label_class_index
+                    end
             when relabel_tag_classes = 1 then relabel_tag_class_index
         end as new_class_index
     from decisions_resolved
@@ -293,13 +316,13 @@ final as (
         has_too_many_tags,
         is_reviewer_missing,
         is_known_image
-            and not is_reviewer_missing
-            and decided_at is not null
-            and coalesce(row_action in ('keep', 'remove', 'relabel', 'defer'), false)
-            and (row_action != 'relabel' or new_class_index is not null)
-            and not (applies_via = 'image' and row_action = 'relabel' and is_current_label)
-            and not (relabel_tags > 0 and row_action != 'relabel')
-            and not has_too_many_tags
+        and not is_reviewer_missing
+        and decided_at is not null
+        and coalesce(row_action in ('keep', 'remove', 'relabel', 'defer'), false)
+        and (row_action != 'relabel' or new_class_index is not null)
+        and not (applies_via = 'image' and row_action = 'relabel' and is_current_label)
+        and not (relabel_tags > 0 and row_action != 'relabel')
+        and not has_too_many_tags
             as is_valid_decision,
 
         ---------- timestamps

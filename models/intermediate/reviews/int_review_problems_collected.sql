@@ -84,7 +84,10 @@ problems as (
         concat('row ', cast(row_number as {{ dbt.type_string() }})),
         'cluster_id',
         cluster_id,
-        'the decision names a cluster that is neither a duplicate cluster (duplicate_cluster_members) nor a near-duplicate cluster (near_duplicate_candidates)',
+        concat(
+            'the decision names a cluster that is neither a duplicate cluster (duplicate_cluster_members)',
+            ' nor a near-duplicate cluster (near_duplicate_candidates)'
+        ),
         cast(null as {{ dbt.type_string() }})
     from decision_rows_with_file
     where named_image_id is null and cluster_id is not null and images_targeted = 0
@@ -209,8 +212,10 @@ problems as (
         named_reviewers,
         case
             when reviewer is null then 'the row names no reviewer'
-            else concat('the row names no reviewer, and the file is shared by other reviewers, so its name (',
-                reviewer, ') does not say who decided')
+            else concat(
+                    'the row names no reviewer, and the file is shared by other reviewers, so its name (',
+                    reviewer, ') does not say who decided'
+                )
         end,
         named_image_id
     from decision_rows_with_file

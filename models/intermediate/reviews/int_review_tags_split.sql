@@ -18,11 +18,17 @@ with latest as (
 ),
 
 tag_schema as (
-    select tag_name, category from {{ ref('tag_schema') }}
+    select
+        tag_name,
+        category
+    from {{ ref('tag_schema') }}
 ),
 
 label_keys as (
-    select label_key, class_index from {{ ref('int_class_label_keys') }}
+    select
+        label_key,
+        class_index
+    from {{ ref('int_class_label_keys') }}
 ),
 
 tag_positions as (
@@ -38,7 +44,7 @@ tags_split as (
         {{ dbt.split_part('latest.tags_text', "';'", 'tag_positions.generated_number') }}
             as tag_name
     from latest
-    inner join tag_positions on tag_positions.generated_number <= latest.tag_slots
+    inner join tag_positions on latest.tag_slots >= tag_positions.generated_number
 ),
 
 tags_classified as (

@@ -16,7 +16,11 @@ with input_files as (
 ),
 
 figures as (
-    select metric, figure_value from {{ ref('cleaning_summary') }} where breakdown = 'all'
+    select
+        metric,
+        figure_value
+    from {{ ref('cleaning_summary') }}
+    where breakdown = 'all'
 )
 
 select
@@ -27,6 +31,10 @@ select
     {{ sql_string(tojson(release_vars, sort_keys=true)) }} as release_vars,
     {%- for metric in ['total_samples', 'duplicate_clusters', 'leaked_val_images',
                        'multi_label_clusters', 'final_removals', 'images_to_relabel', 'clean_size'] %}
-    cast((select max(figure_value) from figures where metric = '{{ metric }}') as bigint)
-        as {{ metric }}{{ ',' if not loop.last }}
+        cast((
+            select max(figure_value) from figures
+            where metric = '{{ metric }}'
+        ) as bigint)
+            as {{ metric }}
+        {%- if not loop.last %},{% endif %}
     {%- endfor %}

@@ -7,7 +7,10 @@ with actions as (
 ),
 
 images as (
-    select image_id, image_path from {{ ref('images') }}
+    select
+        image_id,
+        image_path
+    from {{ ref('images') }}
 )
 
 select

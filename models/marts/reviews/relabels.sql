@@ -7,11 +7,19 @@ with actions as (
 ),
 
 images as (
-    select image_id, image_path, class_name from {{ ref('images') }}
+    select
+        image_id,
+        image_path,
+        class_name
+    from {{ ref('images') }}
 ),
 
 classes as (
-    select class_index, wnid, clean_name from {{ ref(var('class_list_seed')) }}
+    select
+        class_index,
+        wnid,
+        clean_name
+    from {{ ref(var('class_list_seed')) }}
 ),
 
 final as (

@@ -29,11 +29,19 @@ latest as (
 ),
 
 images as (
-    select image_id, split, class_index, class_name from {{ ref('images') }}
+    select
+        image_id,
+        split,
+        class_index,
+        class_name
+    from {{ ref('images') }}
 ),
 
 classes as (
-    select class_index, clean_name from {{ ref(var('class_list_seed')) }}
+    select
+        class_index,
+        clean_name
+    from {{ ref(var('class_list_seed')) }}
 ),
 
 final as (

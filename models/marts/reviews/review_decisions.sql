@@ -28,7 +28,11 @@ with latest as (
 ),
 
 tags as (
-    select reviewer, image_id, tag_name from {{ ref('int_review_tags_split') }}
+    select
+        reviewer,
+        image_id,
+        tag_name
+    from {{ ref('int_review_tags_split') }}
 ),
 
 decisions as (
@@ -42,7 +46,7 @@ decisions as (
         {% if adjudicators -%}
         reviewer in ({% for name in adjudicators %}{{ sql_string(name) }}{{ ', ' if not loop.last }}{% endfor %})
         {%- else -%}
-        false
+            false
         {%- endif %} as is_adjudicator
     from latest
 ),
@@ -54,20 +58,29 @@ adjudications_ranked as (
         action,
         new_class_index,
         row_number() over (
-            partition by image_id order by decided_at desc, reviewer
+            partition by image_id order by decided_at desc, reviewer asc
         ) as recency_rank
     from decisions
     where is_adjudicator and action != 'defer'
 ),
 
 adjudications as (
-    select image_id, reviewer, action, new_class_index
+    select
+        image_id,
+        reviewer,
+        action,
+        new_class_index
     from adjudications_ranked
     where recency_rank = 1
 ),
 
 votes as (
-    select image_id, reviewer, action, new_class_index, decision_text
+    select
+        image_id,
+        reviewer,
+        action,
+        new_class_index,
+        decision_text
     from decisions
     where not is_adjudicator and action != 'defer'
 ),
@@ -135,18 +148,24 @@ images_resolved as (
 
 {# Whose decisions the final one rests on: the adjudicator, or every agreeing voter. -#}
 decision_makers as (
-    select image_id, adjudicator as reviewer
+    select
+        image_id,
+        adjudicator as reviewer
     from images_resolved
     where adjudicator is not null
     union all
-    select votes.image_id, votes.reviewer
+    select
+        votes.image_id,
+        votes.reviewer
     from votes
     inner join images_resolved on votes.image_id = images_resolved.image_id
     where images_resolved.adjudicator is null and images_resolved.decision_state = 'decided'
 ),
 
 decision_makers_listed as (
-    select image_id, {{ sorted_string_agg('reviewer') }} as decided_by
+    select
+        image_id,
+        {{ sorted_string_agg('reviewer') }} as decided_by
     from decision_makers
     group by 1
 ),

@@ -13,13 +13,23 @@ with findings as (
 ),
 
 leaks as (
-    select cluster_id, anchor_image_id, split_mix, has_label_conflict, label_counts,
+    select
+        cluster_id,
+        anchor_image_id,
+        split_mix,
+        has_label_conflict,
+        label_counts,
         majority_class_index
     from {{ ref('leaks') }}
 ),
 
 multi_label as (
-    select cluster_id, anchor_image_id, split_mix, label_counts, majority_class_index
+    select
+        cluster_id,
+        anchor_image_id,
+        split_mix,
+        label_counts,
+        majority_class_index
     from {{ ref('duplicate_clusters') }}
     where is_multi_label and not is_leak
 ),
@@ -35,15 +45,28 @@ near as (
 ),
 
 images as (
-    select image_id, image_path, split, class_index, class_name from {{ ref('images') }}
+    select
+        image_id,
+        image_path,
+        split,
+        class_index,
+        class_name
+    from {{ ref('images') }}
 ),
 
 classes as (
-    select class_index, clean_name from {{ ref(var('class_list_seed')) }}
+    select
+        class_index,
+        clean_name
+    from {{ ref(var('class_list_seed')) }}
 ),
 
 decisions as (
-    select image_id, decision_state, final_action from {{ ref('review_decisions') }}
+    select
+        image_id,
+        decision_state,
+        final_action
+    from {{ ref('review_decisions') }}
 ),
 
 members as (
@@ -54,10 +77,10 @@ findings_bucketed as (
     select
         findings.*,
         case
-            when issue_type = 'mislabel' and is_clear_mislabel then 1
-            when issue_type = 'mislabel' then 4
-            when issue_type = 'outlier' then 7
-            when is_known_issue_type then 8
+            when findings.issue_type = 'mislabel' and findings.is_clear_mislabel then 1
+            when findings.issue_type = 'mislabel' then 4
+            when findings.issue_type = 'outlier' then 7
+            when findings.is_known_issue_type then 8
             else 9
         end as priority_bucket
     from findings
@@ -67,13 +90,15 @@ findings_ranked as (
     select
         *,
         row_number() over (
-            partition by image_id order by priority_bucket, confidence desc, issue_type
+            partition by image_id order by priority_bucket asc, confidence desc, issue_type asc
         ) as finding_rank
     from findings_bucketed
 ),
 
 issues_per_image as (
-    select image_id, {{ sorted_string_agg('issue_type', distinct=true) }} as issue_types
+    select
+        image_id,
+        {{ sorted_string_agg('issue_type', distinct=true) }} as issue_types
     from findings
     group by 1
 ),
@@ -97,10 +122,13 @@ image_items as (
         concat(
             'VL ', findings_ranked.raw_issue_type,
             case when findings_ranked.confidence is not null
-                then concat(' ', cast(round(findings_ranked.confidence, 3) as {{ dbt.type_string() }}))
-                else '' end,
+                    then concat(' ', cast(round(findings_ranked.confidence, 3) as {{ dbt.type_string() }}))
+                else ''
+            end,
             case when findings_ranked.suggested_label_text is not null
-                then concat('; suggests ', findings_ranked.suggested_label_text) else '' end,
+                    then concat('; suggests ', findings_ranked.suggested_label_text)
+                else ''
+            end,
             case when findings_ranked.is_clear_mislabel then ' (clear mislabel candidate)' else '' end
         ) as reason
     from findings_ranked
@@ -124,9 +152,12 @@ cluster_items as (
         leaks.majority_class_index as suggested_label,
         classes.clean_name as suggested_label_name,
         case when leaks.has_label_conflict then 2 else 6 end as priority_bucket,
-        concat('train-val leak; labels ', leaks.label_counts,
+        concat(
+            'train-val leak; labels ', leaks.label_counts,
             case when leaks.has_label_conflict then ' disagree (label conflict)'
-                else ': val copies are removed unless a reviewer marks them not_duplicate' end)
+                else ': val copies are removed unless a reviewer marks them not_duplicate'
+            end
+        )
             as reason
     from leaks
     left join images on leaks.anchor_image_id = images.image_id
@@ -139,16 +170,18 @@ cluster_items as (
         multi_label.cluster_id,
         images.image_path,
         multi_label.split_mix,
-        multi_label.majority_class_index,
-        classes.clean_name,
+        multi_label.majority_class_index as label,
+        classes.clean_name as label_name,
         'multi_label',
         'multi_label',
         cast(null as {{ dbt.type_float() }}),
-        multi_label.majority_class_index,
-        classes.clean_name,
+        multi_label.majority_class_index as suggested_label,
+        classes.clean_name as suggested_label_name,
         3,
-        concat('exact duplicates with labels ', multi_label.label_counts,
-            '; majority label suggested')
+        concat(
+            'exact duplicates with labels ', multi_label.label_counts,
+            '; majority label suggested'
+        )
     from multi_label
     left join images on multi_label.anchor_image_id = images.image_id
     left join classes on multi_label.majority_class_index = classes.class_index
@@ -168,8 +201,10 @@ cluster_items as (
         cast(null as integer),
         cast(null as {{ dbt.type_string() }}),
         5,
-        concat('near-duplicate candidates (', cast(near.members as {{ dbt.type_string() }}),
-            ' images, below the duplicate threshold); never removed automatically')
+        concat(
+            'near-duplicate candidates (', cast(near.members as {{ dbt.type_string() }}),
+            ' images, below the duplicate threshold); never removed automatically'
+        )
     from near
     left join images on near.anchor_image_id = images.image_id
 ),
@@ -218,9 +253,10 @@ final as (
         items.*,
         case when items.priority_bucket <= 2 then 'high'
             when items.priority_bucket <= 6 then 'medium'
-            else 'low' end as priority,
+            else 'low'
+        end as priority,
         row_number() over (
-            order by items.priority_bucket, items.confidence desc nulls last, items.queue_item_id
+            order by items.priority_bucket asc, items.confidence desc nulls last, items.queue_item_id asc
         ) as priority_rank,
         coalesce(image_states.state, cluster_states.state, 'new') as state
     from items

@@ -13,12 +13,20 @@ with leak_and_multi_label as (
 ),
 
 near as (
-    select concat('cluster:', near_cluster_id) as queue_item_id, image_id
+    select
+        concat('cluster:', near_cluster_id) as queue_item_id,
+        image_id
     from {{ ref('near_duplicate_candidates') }}
 ),
 
 images as (
-    select image_id, image_path, split, class_index, class_name from {{ ref('images') }}
+    select
+        image_id,
+        image_path,
+        split,
+        class_index,
+        class_name
+    from {{ ref('images') }}
 ),
 
 unioned as (

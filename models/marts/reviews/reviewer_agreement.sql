@@ -10,11 +10,18 @@
 {%- set actions = ['keep', 'remove', 'relabel', 'defer'] -%}
 
 with latest as (
-    select reviewer, image_id, action from {{ ref('int_review_decisions_latest') }}
+    select
+        reviewer,
+        image_id,
+        action
+    from {{ ref('int_review_decisions_latest') }}
 ),
 
 tags as (
-    select reviewer, image_id, tag_name
+    select
+        reviewer,
+        image_id,
+        tag_name
     from {{ ref('int_review_tags_split') }}
     where is_in_schema
 ),
@@ -40,11 +47,11 @@ action_counts as (
         count(*) as images_in_common,
         {{ count_where('action_a = action_b') }} as agreements,
         {%- for action in actions %}
-        {{ count_where("action_a = '" ~ action ~ "'") }}
+            {{ count_where("action_a = '" ~ action ~ "'") }}
             * {{ count_where("action_b = '" ~ action ~ "'") }}{{ ' +' if not loop.last }}
         {%- endfor %} as expected_agreements_scaled
     from images_in_common
-    group by 1, 2
+    group by reviewer_a, reviewer_b
 ),
 
 {# Tags either reviewer of a pair used on an image they have in common. -#}
@@ -56,8 +63,10 @@ pair_tags as (
     from images_in_common
     inner join tags
         on images_in_common.image_id = tags.image_id
-        and (tags.reviewer = images_in_common.reviewer_a
-            or tags.reviewer = images_in_common.reviewer_b)
+        and (
+            images_in_common.reviewer_a = tags.reviewer
+            or images_in_common.reviewer_b = tags.reviewer
+        )
 ),
 
 tag_presence as (
@@ -90,7 +99,7 @@ tag_counts as (
         count(*) as images_in_common,
         {{ count_where('has_tag_a = has_tag_b') }} as agreements,
         {{ count_where('has_tag_a') }} * {{ count_where('has_tag_b') }}
-            + {{ count_where('not has_tag_a') }} * {{ count_where('not has_tag_b') }}
+        + {{ count_where('not has_tag_a') }} * {{ count_where('not has_tag_b') }}
             as expected_agreements_scaled
     from tag_presence
     group by reviewer_a, reviewer_b, tag_name
@@ -114,10 +123,14 @@ final as (
         agreements,
         {# fraction() divides in the engine's float type (single precision on DuckDB):
             the rounded rates are cast to a decimal so they read and compare exactly. -#}
-        cast(round(100 * {{ fraction('agreements', 'images_in_common') }}, 2)
-            as {{ dbt.type_numeric() }}) as percent_agreement,
-        cast(round(100 * {{ fraction('expected_agreements_scaled', 'images_in_common * images_in_common') }}, 2)
-            as {{ dbt.type_numeric() }}) as percent_expected_by_chance,
+        cast(
+            round(100 * {{ fraction('agreements', 'images_in_common') }}, 2)
+            as {{ dbt.type_numeric() }}
+        ) as percent_agreement,
+        cast(
+            round(100 * {{ fraction('expected_agreements_scaled', 'images_in_common * images_in_common') }}, 2)
+            as {{ dbt.type_numeric() }}
+        ) as percent_expected_by_chance,
         cast(round({{ fraction(
             'agreements * images_in_common - expected_agreements_scaled',
             'images_in_common * images_in_common - expected_agreements_scaled'

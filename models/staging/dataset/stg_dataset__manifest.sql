@@ -13,45 +13,46 @@
                            'label': 'label'} %}
 
 {%- if source_sql %}
-{%- set columns = input_columns(source_sql) %}
+    {%- set columns = input_columns(source_sql) %}
 {#- Which columns the header lacks, known at compile time: a constant, so the check that
     reports it costs nothing when the header is complete. -#}
-{%- set missing = {'required': [], 'optional': []} %}
-{%- for name, logical_name in logical_columns.items() %}
-{%- if execute and not has_column(columns, logical_name) %}
+    {%- set missing = {'required': [], 'optional': []} %}
+    {%- for name, logical_name in logical_columns.items() %}
+        {%- if execute and not has_column(columns, logical_name) %}
 {%- do missing['required' if name in ('image_id', 'path') else 'optional'].append(name) %}
 {%- endif %}
-{%- endfor %}
+    {%- endfor %}
+    {%- set null_string = 'cast(null as ' ~ dbt.type_string() ~ ')' %}
 
-with source as (
-    select * from {{ source_sql }}
-),
+    with source as (
+        select * from {{ source_sql }}
+    ),
 
-renamed as (
-    select
+    renamed as (
+        select
         ---------- ids
-        trim({{ pick_column(columns, 'image_id') }}) as image_id,
+            trim({{ pick_column(columns, 'image_id') }}) as image_id,
 
-        ---------- where the record came from
-        {{ display_path('filename') }} as manifest_file,
-        cast(source_row_number as bigint) as row_number,
+            ---------- where the record came from
+            {{ display_path('filename') }} as manifest_file,
+            cast(source_row_number as bigint) as row_number,
 
-        ---------- strings
-        {{ dataset_path(pick_column(columns, 'image_path')) }}
-            as image_path,
-        {{ base_name(pick_column(columns, 'image_path')) }}
-            as file_name,
-        {{ pick_column(columns, 'split') }} as split_text,
-        trim({{ pick_column(columns, 'label') }})
-            as label_text,
-        {{ sql_string(missing['required'] | join(', ')) if missing['required'] else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
-            as missing_required_columns,
-        {{ sql_string(missing['optional'] | join(', ')) if missing['optional'] else 'cast(null as ' ~ dbt.type_string() ~ ')' }}
-            as missing_optional_columns
-    from source
-)
+            ---------- strings
+            {{ dataset_path(pick_column(columns, 'image_path')) }}
+                as image_path,
+            {{ base_name(pick_column(columns, 'image_path')) }}
+                as file_name,
+            {{ pick_column(columns, 'split') }} as split_text,
+            trim({{ pick_column(columns, 'label') }})
+                as label_text,
+            {{ sql_string(missing['required'] | join(', ')) if missing['required'] else null_string }}
+                as missing_required_columns,
+            {{ sql_string(missing['optional'] | join(', ')) if missing['optional'] else null_string }}
+                as missing_optional_columns
+        from source
+    )
 
-select * from renamed
+    select * from renamed
 
 {%- else %}
 

@@ -8,74 +8,74 @@
 {%- set _ = source('reviews', 'decisions') -%}
 
 {%- if source_sql %}
-{%- set columns = input_columns(source_sql) %}
+    {%- set columns = input_columns(source_sql) %}
 
-with source as (
-    select * from {{ source_sql }}
-),
+    with source as (
+        select * from {{ source_sql }}
+    ),
 
-trimmed as (
-    select
-        {{ display_path('filename') }} as decision_file,
-        cast(source_row_number as bigint) as row_number,
-        {{ regex_extract(base_name('filename'), '^(.+)[.][Cc][Ss][Vv]$') }} as file_stem,
-        nullif(trim({{ pick_column(columns, ['image_id']) }}), '') as image_id,
-        nullif(trim({{ pick_column(columns, ['cluster_id']) }}), '') as cluster_id,
-        nullif(trim({{ pick_column(columns, ['reviewer']) }}), '') as reviewer_text,
-        nullif(trim({{ pick_column(columns, ['decided_at']) }}), '') as decided_at_text,
-        nullif(trim({{ pick_column(columns, ['tags']) }}), '') as tags_text,
-        nullif(lower(trim({{ pick_column(columns, ['action']) }})), '') as action,
-        nullif(trim({{ pick_column(columns, ['new_label']) }}), '') as new_label_text,
-        nullif(trim({{ pick_column(columns, ['note']) }}), '') as note
-    from source
-),
+    trimmed as (
+        select
+            {{ display_path('filename') }} as decision_file,
+            cast(source_row_number as bigint) as row_number,
+            {{ regex_extract(base_name('filename'), '^(.+)[.][Cc][Ss][Vv]$') }} as file_stem,
+            nullif(trim({{ pick_column(columns, ['image_id']) }}), '') as image_id,
+            nullif(trim({{ pick_column(columns, ['cluster_id']) }}), '') as cluster_id,
+            nullif(trim({{ pick_column(columns, ['reviewer']) }}), '') as reviewer_text,
+            nullif(trim({{ pick_column(columns, ['decided_at']) }}), '') as decided_at_text,
+            nullif(trim({{ pick_column(columns, ['tags']) }}), '') as tags_text,
+            nullif(lower(trim({{ pick_column(columns, ['action']) }})), '') as action,
+            nullif(trim({{ pick_column(columns, ['new_label']) }}), '') as new_label_text,
+            nullif(trim({{ pick_column(columns, ['note']) }}), '') as note
+        from source
+    ),
 
 {# ISO 8601 zone designator: Z, or an offset with minutes (a bare -hh would also match
     the day of a date-only value). -#}
-zoned as (
-    select
-        *,
-        {{ regex_extract('decided_at_text', '[0-9]([Zz]|[+-][0-9]{2}:?[0-9]{2})$') }} as zone_text
-    from trimmed
-),
+    zoned as (
+        select
+            *,
+            {{ regex_extract('decided_at_text', '[0-9]([Zz]|[+-][0-9]{2}:?[0-9]{2})$') }} as zone_text
+        from trimmed
+    ),
 
-timed as (
-    select
-        *,
-        case
-            when zone_text is null then decided_at_text
-            else substr(decided_at_text, 1, length(decided_at_text) - length(zone_text))
-        end as local_time_text,
-        case
-            when zone_text is null or upper(zone_text) = 'Z' then 0
-            else (case when substr(zone_text, 1, 1) = '-' then -1 else 1 end) * (
-                cast(substr(zone_text, 2, 2) as integer) * 60
-                + cast(substr(replace(zone_text, ':', ''), 4, 2) as integer)
-            )
-        end as offset_minutes
-    from zoned
-),
+    timed as (
+        select
+            *,
+            case
+                when zone_text is null then decided_at_text
+                else substr(decided_at_text, 1, length(decided_at_text) - length(zone_text))
+            end as local_time_text,
+            case
+                when zone_text is null or upper(zone_text) = 'Z' then 0
+                else (case when substr(zone_text, 1, 1) = '-' then -1 else 1 end) * (
+                        cast(substr(zone_text, 2, 2) as integer) * 60
+                        + cast(substr(replace(zone_text, ':', ''), 4, 2) as integer)
+                    )
+            end as offset_minutes
+        from zoned
+    ),
 
-renamed as (
-    select
+    renamed as (
+        select
         ---------- where the row came from
-        decision_file,
-        row_number,
+            decision_file,
+            row_number,
 
-        ---------- ids
-        coalesce(reviewer_text, file_stem) as reviewer,
-        image_id,
-        cluster_id,
+            ---------- ids
+            coalesce(reviewer_text, file_stem) as reviewer,
+            image_id,
+            cluster_id,
 
-        ---------- strings
-        tags_text,
-        action,
-        new_label_text,
-        note,
-        decided_at_text,
+            ---------- strings
+            tags_text,
+            action,
+            new_label_text,
+            note,
+            decided_at_text,
 
-        ---------- booleans
-        reviewer_text is null and file_stem is not null as is_reviewer_from_file_name,
+            ---------- booleans
+            reviewer_text is null and file_stem is not null as is_reviewer_from_file_name,
 
         ---------- timestamps
         {# try_cast, as in the other staging models: dbt.safe_cast is a plain cast on
@@ -86,10 +86,10 @@ renamed as (
             '-offset_minutes',
             "try_cast(replace(local_time_text, 'T', ' ') as " ~ dbt.type_timestamp() ~ ")"
         ) }} as decided_at
-    from timed
-)
+        from timed
+    )
 
-select * from renamed
+    select * from renamed
 
 {%- else %}
 

@@ -24,7 +24,7 @@ clusters as (
         clusters.cluster,
         clusters.cluster_ordinal
     from documents,
-        unnest(cast(documents.clusters_json as json [])) with ordinality
+        unnest(cast(documents.clusters_json as json[])) with ordinality
             as clusters (cluster, cluster_ordinal)
 ),
 
@@ -38,7 +38,7 @@ images as (
         images.image_ordinal
     from clusters,
         unnest(cast(
-            coalesce(clusters.cluster -> 'images', clusters.cluster -> 'members') as json []
+            coalesce(clusters.cluster -> 'images', clusters.cluster -> 'members') as json[]
         )) with ordinality as images (image, image_ordinal)
 ),
 

@@ -23,7 +23,7 @@ renamed as (
 
         ---------- where the record came from
         {{ display_path('export_file_path') }} as export_file,
-        cast(item_ordinal - 1 as integer) as item_index,
+        cast(media_items.item_ordinal - 1 as integer) as item_index,
 
         ---------- strings
         item.media_type,

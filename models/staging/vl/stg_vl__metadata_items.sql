@@ -24,13 +24,13 @@ entries as (
 renamed as (
     select
         ---------- ids
-        media_id,
-        entry.properties.duplicate_group_id as duplicate_group_id,
+        entries.media_id,
+        entry.properties.duplicate_group_id,
 
         ---------- where the record came from
-        export_file,
-        item_index,
-        cast(entry_ordinal - 1 as integer) as entry_index,
+        entries.export_file,
+        entries.item_index,
+        cast(entries.entry_ordinal - 1 as integer) as entry_index,
 
         ---------- strings
         entry.type as entry_type,
@@ -39,8 +39,8 @@ renamed as (
         {#- Tags appear as properties.tag_name, or as tag_name on the entry itself. -#}
         coalesce(entry.properties.tag_name, entry.tag_name) as tag_name,
         entry.properties.assigned_date as tag_assigned_at_text,
-        entry.properties.category_name as category_name,
-        entry.properties."source" as label_source,
+        entry.properties.category_name,
+        entry.properties.source as label_source,
 
         ---------- numerics
         try_cast(entry.properties.confidence as double) as confidence,
