@@ -146,16 +146,23 @@ def files_of(input_kind, var_name, path, unzip_dir, extensions):
     return listed
 
 
-def where_vl_export_is_wrong(path, shown):
-    """Names the first record and field that keep a VL export file from being read."""
+def read_json_document(path, shown):
+    """The file's JSON value and None, or None and why it is not JSON (line, column, byte)."""
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            document = json.load(handle)
+            return json.load(handle), None
     except UnicodeDecodeError as error:
-        return f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})"
+        return None, f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})"
     except json.JSONDecodeError as error:
-        return (f"{shown}: malformed or truncated JSON at line {error.lineno} column "
-                f"{error.colno} (byte {error.pos}): {error.msg}")
+        return None, (f"{shown}: malformed or truncated JSON at line {error.lineno} column "
+                      f"{error.colno} (byte {error.pos}): {error.msg}")
+
+
+def where_vl_export_is_wrong(path, shown):
+    """Names the first record and field that keep a VL export file from being read."""
+    document, reason = read_json_document(path, shown)
+    if reason:
+        return reason
     if not isinstance(document, dict):
         return (f"{shown}: top level is a JSON {type(document).__name__}; a VL export is an "
                 "object with info and a media_items list")
@@ -209,14 +216,9 @@ def probe_vl_export(session, path, shown, columns, max_bytes):
 def where_team_clusters_is_wrong(path, shown):
     """Names the record and field that keep the team's clusters file from being read
     (DuckDB would read a wrong shape as no clusters at all, silently)."""
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            document = json.load(handle)
-    except UnicodeDecodeError as error:
-        return f"{shown}: not UTF-8 text ({error.reason} at byte {error.start})"
-    except json.JSONDecodeError as error:
-        return (f"{shown}: malformed or truncated JSON at line {error.lineno} column "
-                f"{error.colno} (byte {error.pos}): {error.msg}")
+    document, reason = read_json_document(path, shown)
+    if reason:
+        return reason
     if isinstance(document, dict):
         key = next((k for k in ("clusters", "duplicates") if k in document), None)
         if key is None:
