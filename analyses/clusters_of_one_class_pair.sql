@@ -24,7 +24,7 @@ pair_clusters as (
         count(*) filter (where class_index = {{ class_a }}) as images_of_class_a,
         count(*) filter (where class_index = {{ class_b }}) as images_of_class_b,
         count(*) filter (where class_index is null) as unlabelled_images,
-        string_agg(image_id, ';' order by image_id) as image_ids
+        {{ sorted_string_agg('image_id') }} as image_ids
     from members
     group by cluster_id
     having count(*) filter (where class_index = {{ class_a }}) > 0

@@ -1,8 +1,9 @@
 {#- Where inputs live and how each engine reads them. Only staging models call these. -#}
 
 {% macro project_path(path) -%}
-    {#- Relative paths resolve against the project, wherever dbt was started from. -#}
-    {%- if path.startswith('/') -%}
+    {#- Relative paths resolve against the project, wherever dbt was started from; absolute
+        paths and URIs (hdfs://, s3a://, as a Spark cluster reads them) stay as given. -#}
+    {%- if path.startswith('/') or '://' in path -%}
         {{ return(path) }}
     {%- else -%}
         {{ return(invocation_args_dict.get('project_dir', '.') ~ '/' ~ path) }}
@@ -17,7 +18,17 @@
 
 
 {% macro sql_string(value) -%}
+    {#- Any text as a string literal. Spark unescapes backslashes in literals (DuckDB and
+        Trino keep them), so there each one is doubled. -#}
+    {{ return(adapter.dispatch('sql_string', 'vl_clean')(value)) }}
+{%- endmacro %}
+
+{% macro default__sql_string(value) -%}
     '{{ (value | string) | replace("'", "''") }}'
+{%- endmacro %}
+
+{% macro spark__sql_string(value) -%}
+    '{{ (value | string) | replace("\\", "\\\\") | replace("'", "''") }}'
 {%- endmacro %}
 
 
@@ -25,6 +36,18 @@
     {#- The concrete files of one input, as listed (and unzipped) by stg_inputs__files.
         ref() comes first so the dependency is recorded at parse time. -#}
     {% set inventory = ref('stg_inputs__files') %}
+    {{ return(adapter.dispatch('input_files', 'vl_clean')(input_kind, inventory)) }}
+{% endmacro %}
+
+{% macro trino__input_files(input_kind, inventory) %}
+    {#- Trino reads raw tables, not files, and cannot be asked while compiling: an input
+        with a raw table counts as its configured location (models branch on whether an
+        input was given), any other as absent. -#}
+    {%- set location = var(input_kind ~ '_path', '') if trino_raw_relation(input_kind) is not none else '' -%}
+    {{ return([location] if location else []) }}
+{% endmacro %}
+
+{% macro default__input_files(input_kind, inventory) %}
     {% if not execute %}
         {{ return([]) }}
     {% endif %}
@@ -63,12 +86,24 @@
 
 {% macro input_columns(relation_sql) %}
     {#- Column names of a file read, discovered at run time (formats whose schema varies). -#}
+    {{ return(adapter.dispatch('input_columns', 'vl_clean')(relation_sql)) }}
+{% endmacro %}
+
+{% macro default__input_columns(relation_sql) %}
     {% if not execute %}
         {{ return([]) }}
     {% endif %}
-    {% set rows = run_query("describe select * from " ~ relation_sql) %}
+    {% set rows = run_query(adapter.dispatch('describe_query', 'vl_clean')("select * from " ~ relation_sql)) %}
     {{ return(rows.columns[0].values() | map('lower') | list) }}
 {% endmacro %}
+
+{% macro default__describe_query(sql) -%}
+    describe {{ sql }}
+{%- endmacro %}
+
+{% macro spark__describe_query(sql) -%}
+    describe query {{ sql }}
+{%- endmacro %}
 
 
 {% macro default_column_aliases() -%}
@@ -304,7 +339,7 @@
     {{ return(adapter.dispatch('read_flat_file', 'vl_clean')(input_kind, file_column)) }}
 {%- endmacro %}
 
-{% macro duckdb__read_flat_file(input_kind, file_column='filename') -%}
+{% macro default__read_flat_file(input_kind, file_column='filename') -%}
     {%- set files = input_files(input_kind) -%}
     {{ return(read_files(files, file_column) if files else none) }}
 {%- endmacro %}
@@ -312,6 +347,11 @@
 
 {% macro read_files(files, file_column='filename') -%}
     {{ return(adapter.dispatch('read_files', 'vl_clean')(files, file_column)) }}
+{%- endmacro %}
+
+{% macro default__read_files(files, file_column='filename') -%}
+    {{ exceptions.raise_compiler_error("target " ~ target.name ~ " (" ~ target.type ~ ") reads no files: "
+        ~ "its inputs are the raw tables of README \"Trino\"") }}
 {%- endmacro %}
 
 {% macro duckdb__read_files(files, file_column='filename') -%}
@@ -340,6 +380,11 @@
     {{ return(adapter.dispatch('read_json_documents', 'vl_clean')(input_kind)) }}
 {%- endmacro %}
 
+{% macro default__read_json_documents(input_kind) -%}
+    {#- Only the DuckDB target parses the team's clusters JSON (stg_team__cluster_images). -#}
+    (select cast(null as {{ dbt.type_string() }}) as json, cast(null as {{ dbt.type_string() }}) as filename where false)
+{%- endmacro %}
+
 {% macro duckdb__read_json_documents(input_kind) -%}
     {#- Each file's top-level JSON value, whatever its shape (object or list). -#}
     {%- set files = input_files(input_kind) -%}
@@ -349,4 +394,191 @@
     {%- else -%}
         (select cast(null as json) as json, cast(null as varchar) as filename where false)
     {%- endif -%}
+{%- endmacro %}
+
+
+{#- Spark: files are read through Spark's own data sources, so the same paths work on a
+    laptop (local files) and on a cluster (hdfs://, s3a://, abfss:// URIs). Inputs whose
+    reading needs Python here (ZIP archives, Python-repr CSVs, fastdup folders, the
+    VL-datasets issue list, the team's clusters JSON) stop the build with a message. -#}
+
+{% macro spark_files_view(input_kind, extensions) -%}
+    {#- A temporary view of every file of one input (a file, or a folder walked recursively)
+        with the given extensions: path, length, content. Views live in the Spark session,
+        which every model of one dbt run shares. -#}
+    {%- set var_name = {'vl_export': 'vl_export_path', 'manifest': 'manifest_path',
+                        'decisions': 'decisions_path', 'findings': 'findings_path',
+                        'team_leaks': 'team_leaks_path'}[input_kind] -%}
+    {%- set name = 'vl_clean_input_files_' ~ input_kind -%}
+    {%- if execute -%}
+        {%- do run_query(
+            "create or replace temporary view " ~ name ~ " using binaryFile options (path "
+            ~ sql_string(project_path(var(var_name))) ~ ", recursiveFileLookup 'true', pathGlobFilter "
+            ~ sql_string('*.{' ~ (extensions | join(',')) ~ '}') ~ ")") -%}
+    {%- endif -%}
+    {{ return(name) }}
+{%- endmacro %}
+
+{% macro list_input_files(readable) -%}
+    {#- The inventory's rows (input_kind, file_path, size_bytes, sha256) on engines that run
+        no Python models; `readable` maps each input to the extensions read. -#}
+    {{ return(adapter.dispatch('list_input_files', 'vl_clean')(readable)) }}
+{%- endmacro %}
+
+{% macro default__list_input_files(readable) -%}
+    {#- dbt renders disabled models too when parsing: only a run may fail here. -#}
+    {%- if execute -%}
+        {{ exceptions.raise_compiler_error("no input inventory for target type " ~ target.type) }}
+    {%- endif -%}
+    select 1
+{%- endmacro %}
+
+{% macro spark__list_input_files(readable) -%}
+    {%- for input_kind, extensions in readable.items() if var(input_kind ~ '_path') %}
+        {%- if not loop.first %}
+    union all
+        {%- endif %}
+    select
+        {{ sql_string(input_kind) }} as input_kind,
+        {{ spark_path('path') }} as file_path,
+        {#- An empty file fails the build, naming it (raise_error stops the query). -#}
+        case
+            when length = 0
+                then cast(raise_error(concat('Bad input: ', {{ display_path(spark_path('path')) }}, ' is empty')) as bigint)
+            else cast(length as bigint)
+        end as size_bytes,
+        sha2(content, 256) as sha256
+    from {{ spark_files_view(input_kind, extensions) }}
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro spark_path(path_expr) -%}
+    {#- Spark names local files file:/...; the inventory and messages use plain paths. -#}
+    regexp_replace({{ path_expr }}, '^file:(//)?', '')
+{%- endmacro %}
+
+{% macro spark__read_files(files, file_column='filename') -%}
+    {#- One select per file, its path as a literal: Parquet rows numbered by Spark's row
+        index, CSV (all text, RFC 4180 quoting) numbered in read order. -#}
+    ({% for f in files %}
+        {%- if f.lower().endswith('.parquet') %}
+        select *, {{ sql_string(f) }} as {{ file_column }},
+            cast(_metadata.row_index + 1 as bigint) as source_row_number
+        from parquet.`{{ f }}`
+        {%- else %}
+            {%- set view = 'vl_clean_csv_' ~ local_md5(f) %}
+            {%- if execute %}
+                {%- do run_query("create or replace temporary view " ~ view ~ " using csv options (path "
+                    ~ sql_string(f) ~ ", header 'true', multiLine 'true', escape '\"', mode 'PERMISSIVE')") %}
+            {%- endif %}
+        select *, {{ sql_string(f) }} as {{ file_column }},
+            row_number() over (order by monotonically_increasing_id()) as source_row_number
+        from {{ view }}
+        {%- endif %}
+        {{ 'union all' if not loop.last }}
+    {% endfor %})
+{%- endmacro %}
+
+{% macro spark_type(type) -%}
+    {#- vl_media_item_fields as a Spark DDL type: JSON leaves are read as text. -#}
+    {%- if type is string -%}
+        string
+    {%- elif type | length == 1 and type[0][0] is not string -%}
+        array<{{ spark_type(type[0]) }}>
+    {%- else -%}
+        struct<{% for name, field_type in type %}`{{ name }}`: {{ spark_type(field_type) }}{{ ', ' if not loop.last }}{% endfor %}>
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro spark__read_vl_export(source_relation) -%}
+    {#- The JSON export, each file one document parsed with the media item shape; the
+        info block stays JSON text. -#}
+    {%- set files = input_files('vl_export') -%}
+    {%- for f in files if not f.lower().endswith('.json') -%}
+        {{ exceptions.raise_compiler_error(
+            "var vl_export_path: " ~ f ~ " is not JSON; on target " ~ target.name
+            ~ " the VL export is read as JSON only (the Parquet and CSV exports need the duckdb target)") }}
+    {%- endfor -%}
+    (select
+        get_json_object(document, '$.info') as info,
+        from_json(document, 'struct<media_items: array<{{ spark_type(vl_media_item_fields()) }}>>').media_items
+            as media_items,
+        filename
+    from (
+        select {{ spark_path('path') }} as filename, cast(content as string) as document
+        from {{ spark_files_view('vl_export', ['json']) }}
+    ) as documents)
+{%- endmacro %}
+
+
+{#- Trino reads no files: a loader puts each input into the raw tables the sources name
+    (README "Trino"), and these macros read those tables. Nothing here queries the server
+    while compiling, so `dbt compile --target trino --no-introspect` needs none. -#}
+
+{% macro trino_raw_relation(input_kind) -%}
+    {%- set sources = {'vl_export': ('vl', 'export'), 'manifest': ('dataset', 'manifest'),
+                       'decisions': ('reviews', 'decisions'), 'findings': ('team', 'findings'),
+                       'team_leaks': ('team', 'leak_reports')} -%}
+    {{ return(source(*sources[input_kind]) if input_kind in sources else none) }}
+{%- endmacro %}
+
+{% macro trino__list_input_files(readable) -%}
+    {%- for input_kind in readable if var(input_kind ~ '_path') %}
+        {%- if not loop.first %}
+    union all
+        {%- endif %}
+        {%- if input_kind == 'vl_export' %}
+    select
+        'vl_export' as input_kind,
+        filename as file_path,
+        cast(length(to_utf8(document)) as bigint) as size_bytes,
+        lower(to_hex(sha256(to_utf8(document)))) as sha256
+    from {{ trino_raw_relation('vl_export') }}
+        {%- else %}
+    select distinct
+        {{ sql_string(input_kind) }} as input_kind,
+        filename as file_path,
+        cast(null as bigint) as size_bytes,
+        cast(null as varchar) as sha256
+    from {{ trino_raw_relation(input_kind) }}
+        {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+{% macro trino_type(type) -%}
+    {#- vl_media_item_fields as a Trino type, for the cast of the parsed document. -#}
+    {%- if type is string -%}
+        {{ 'json' if type == 'JSON' else 'varchar' }}
+    {%- elif type | length == 1 and type[0][0] is not string -%}
+        array({{ trino_type(type[0]) }})
+    {%- else -%}
+        row({% for name, field_type in type %}"{{ name }}" {{ trino_type(field_type) }}{{ ', ' if not loop.last }}{% endfor %})
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro trino__read_vl_export(source_relation) -%}
+    {#- The raw table holds one row per export file: filename and document (its JSON text). -#}
+    (select
+        json_extract(json_parse(document), '$.info') as info,
+        cast(json_extract(json_parse(document), '$.media_items')
+            as array({{ trino_type(vl_media_item_fields()) }})) as media_items,
+        filename
+    from {{ source_relation }})
+{%- endmacro %}
+
+{% macro trino__read_flat_file(input_kind, file_column='filename') -%}
+    {#- A loaded flat file: its columns as text plus filename and source_row_number. Inputs
+        without a raw table (fastdup, the VL-datasets issue list) are not read. -#}
+    {%- set relation = trino_raw_relation(input_kind) -%}
+    {{ return(('(select * from ' ~ relation ~ ')') if relation is not none and var(input_kind ~ '_path', '') else none) }}
+{%- endmacro %}
+
+{% macro trino__input_columns(relation_sql) -%}
+    {#- The raw tables use the first name of each logical column (default_column_aliases)
+        and the decision log's own names: known without asking the server. -#}
+    {%- set names = [] -%}
+    {%- for aliases in default_column_aliases().values() -%}
+        {%- do names.append(aliases[0]) -%}
+    {%- endfor -%}
+    {{ return(names + ['cluster_id', 'reviewer', 'decided_at', 'tags', 'action', 'new_label', 'note']) }}
 {%- endmacro %}

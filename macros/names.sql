@@ -50,10 +50,10 @@
             {%- if prefix %}
             or substr({{ path_expr }}, 1, {{ prefix | length }}) = '{{ prefix }}'
             {%- endif %}
-        then regexp_replace(
-            regexp_replace(replace(trim({{ path_expr }}), chr(92), '/'), '^(\./|/)+', ''),
-            '^{{ prefix | replace(".", "\\.") }}', ''
-        )
+        then {{ regex_replace(
+            regex_replace("replace(trim(" ~ path_expr ~ "), chr(92), '/')", '^(\\./|/)+', ''),
+            '^' ~ (prefix | replace('.', '\\.')), ''
+        ) }}
         else {{ path_expr }}
     end
 {%- endmacro %}

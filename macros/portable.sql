@@ -6,15 +6,21 @@
 {%- endmacro %}
 
 {% macro default__sorted_string_agg(expression, separator, distinct) -%}
-    array_join(array_sort({{ 'collect_set' if distinct else 'collect_list' }}({{ expression }})), '{{ separator }}')
+    {#- Null when every value is null, as string_agg gives (array_join would give ''). -#}
+    case when count({{ expression }}) > 0 then
+        array_join(array_sort({{ 'collect_set' if distinct else 'collect_list' }}({{ expression }})), {{ sql_string(separator) }})
+    end
 {%- endmacro %}
 
 {% macro duckdb__sorted_string_agg(expression, separator, distinct) -%}
-    string_agg({{ 'distinct ' if distinct }}{{ expression }}, '{{ separator }}' order by {{ expression }})
+    string_agg({{ 'distinct ' if distinct }}{{ expression }}, {{ sql_string(separator) }} order by {{ expression }})
 {%- endmacro %}
 
 {% macro trino__sorted_string_agg(expression, separator, distinct) -%}
-    array_join(array_sort(array_agg({{ 'distinct ' if distinct }}{{ expression }})), '{{ separator }}')
+    case when count({{ expression }}) > 0 then
+        array_join(array_sort(array_agg({{ 'distinct ' if distinct }}{{ expression }})
+            filter (where {{ expression }} is not null)), {{ sql_string(separator) }})
+    end
 {%- endmacro %}
 
 
@@ -23,15 +29,15 @@
 {%- endmacro %}
 
 {% macro default__regex_matches(expression, pattern) -%}
-    ({{ expression }} rlike '{{ pattern }}')
+    ({{ expression }} rlike {{ sql_string(pattern) }})
 {%- endmacro %}
 
 {% macro duckdb__regex_matches(expression, pattern) -%}
-    regexp_matches({{ expression }}, '{{ pattern }}')
+    regexp_matches({{ expression }}, {{ sql_string(pattern) }})
 {%- endmacro %}
 
 {% macro trino__regex_matches(expression, pattern) -%}
-    regexp_like({{ expression }}, '{{ pattern }}')
+    regexp_like({{ expression }}, {{ sql_string(pattern) }})
 {%- endmacro %}
 
 
@@ -40,7 +46,127 @@
 {%- endmacro %}
 
 {% macro default__regex_extract(expression, pattern, group) -%}
-    nullif(regexp_extract({{ expression }}, '{{ pattern }}', {{ group }}), '')
+    nullif(regexp_extract({{ expression }}, {{ sql_string(pattern) }}, {{ group }}), '')
+{%- endmacro %}
+
+
+{% macro regex_replace(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, {{ sql_string(pattern) }}, {{ sql_string(replacement) }})
+{%- endmacro %}
+
+
+{% macro list_length(list_expression) -%}
+    {#- How many elements a list (array) has. -#}
+    {{ return(adapter.dispatch('list_length', 'vl_clean')(list_expression)) }}
+{%- endmacro %}
+
+{% macro default__list_length(list_expression) -%}
+    {#- Spark's size() of a null list is -1 (legacy sizeOfNull); DuckDB and Trino give null. -#}
+    case when {{ list_expression }} is not null then size({{ list_expression }}) end
+{%- endmacro %}
+
+{% macro duckdb__list_length(list_expression) -%}
+    len({{ list_expression }})
+{%- endmacro %}
+
+{% macro trino__list_length(list_expression) -%}
+    cardinality({{ list_expression }})
+{%- endmacro %}
+
+
+{% macro select_exploded(relation, columns, list_column, element_name, index_name) -%}
+    {#- One row per element of a list column: the given columns, the element and its
+        0-based index in the list. -#}
+    {{ return(adapter.dispatch('select_exploded', 'vl_clean')(relation, columns, list_column, element_name, index_name)) }}
+{%- endmacro %}
+
+{% macro duckdb__select_exploded(relation, columns, list_column, element_name, index_name) -%}
+    {#- Select-list unnest with its subscripts: DuckDB zips the two, several times faster
+        than a lateral unnest with ordinality. -#}
+    select
+        {{ columns | join(', ') }},
+        unnest({{ list_column }}) as {{ element_name }},
+        generate_subscripts({{ list_column }}, 1) - 1 as {{ index_name }}
+    from {{ relation }}
+{%- endmacro %}
+
+{% macro default__select_exploded(relation, columns, list_column, element_name, index_name) -%}
+    select
+        {{ columns | join(', ') }},
+        posexplode({{ list_column }}) as ({{ index_name }}, {{ element_name }})
+    from {{ relation }}
+{%- endmacro %}
+
+{% macro trino__select_exploded(relation, columns, list_column, element_name, index_name) -%}
+    {#- Each element wrapped in a one-field row: unnest spreads a row's fields into columns,
+        and the element must stay one value. -#}
+    select
+        {{ columns | join(', ') }},
+        exploded.{{ element_name }},
+        exploded.position_in_list - 1 as {{ index_name }}
+    from {{ relation }}
+    cross join unnest(transform({{ list_column }}, element -> row(element)))
+        with ordinality as exploded ({{ element_name }}, position_in_list)
+{%- endmacro %}
+
+
+{% macro json_field_text(json_expression, key) -%}
+    {#- One top-level field of a JSON value, as text (null when absent). -#}
+    {{ return(adapter.dispatch('json_field_text', 'vl_clean')(json_expression, key)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_field_text(json_expression, key) -%}
+    ({{ json_expression }} ->> {{ sql_string(key) }})
+{%- endmacro %}
+
+{% macro default__json_field_text(json_expression, key) -%}
+    get_json_object({{ json_expression }}, {{ sql_string('$.' ~ key) }})
+{%- endmacro %}
+
+{% macro trino__json_field_text(json_expression, key) -%}
+    json_extract_scalar({{ json_expression }}, {{ sql_string('$.' ~ key) }})
+{%- endmacro %}
+
+
+{% macro json_scalar_text(json_expression) -%}
+    {#- A JSON leaf the reader kept as JSON (so its type can be checked), as text. -#}
+    {{ return(adapter.dispatch('json_scalar_text', 'vl_clean')(json_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_scalar_text(json_expression) -%}
+    json_extract_string({{ json_expression }}, '$')
+{%- endmacro %}
+
+{% macro default__json_scalar_text(json_expression) -%}
+    {#- Spark's reader already gives such leaves as text. -#}
+    {{ json_expression }}
+{%- endmacro %}
+
+{% macro trino__json_scalar_text(json_expression) -%}
+    json_extract_scalar({{ json_expression }}, '$')
+{%- endmacro %}
+
+
+{% macro json_value_type(json_expression) -%}
+    {#- The JSON type of a leaf in DuckDB's names (VARCHAR for a string), for the input checks. -#}
+    {{ return(adapter.dispatch('json_value_type', 'vl_clean')(json_expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_value_type(json_expression) -%}
+    json_type({{ json_expression }})
+{%- endmacro %}
+
+{% macro default__json_value_type(json_expression) -%}
+    {#- Spark's JSON reader turns any scalar it is told is a string into text, so a number
+        where a string belongs cannot be told apart there: only absence is reported. -#}
+    case when {{ json_expression }} is not null then 'VARCHAR' end
+{%- endmacro %}
+
+{% macro trino__json_value_type(json_expression) -%}
+    case when json_extract_scalar({{ json_expression }}, '$') is null then null
+        when json_format({{ json_expression }}) like '"%' then 'VARCHAR'
+        else 'NUMBER'
+    end
 {%- endmacro %}
 
 
@@ -92,4 +218,23 @@ select
     cast(null as {{ cross_database.get(type, type) }}) as {{ name }}{{ ',' if not loop.last }}
     {%- endfor %}
 where false
+{%- endmacro %}
+
+
+{% macro split_part_at(text_expression, delimiter, position_expression) -%}
+    {#- The n-th (1-based) part of text split at a one-character delimiter, null past the
+        end; the position may be a column (dbt-spark's split_part takes only a number). -#}
+    {{ return(adapter.dispatch('split_part_at', 'vl_clean')(text_expression, delimiter, position_expression)) }}
+{%- endmacro %}
+
+{% macro default__split_part_at(text_expression, delimiter, position_expression) -%}
+    split_part({{ text_expression }}, {{ sql_string(delimiter) }}, {{ position_expression }})
+{%- endmacro %}
+
+{% macro duckdb__split_part_at(text_expression, delimiter, position_expression) -%}
+    {{ dbt.split_part(text_expression, sql_string(delimiter), position_expression) }}
+{%- endmacro %}
+
+{% macro spark__split_part_at(text_expression, delimiter, position_expression) -%}
+    element_at(split({{ text_expression }}, {{ sql_string('[' ~ delimiter ~ ']') }}), cast({{ position_expression }} as int))
 {%- endmacro %}

@@ -13,7 +13,8 @@ select
     {{ csv_safe('new_class_name') }} as new_class_name,
     {{ csv_safe('tags') }} as tags,
     {{ csv_safe('note') }} as note,
-    decided_at,
+    {#- As text: every engine writes a timestamp cast to text alike, not in its CSV writer's own format. #}
+    cast(decided_at as {{ dbt.type_string() }}) as decided_at,
     {{ csv_safe('conflict_summary') }} as conflict_summary,
     row_number() over (order by image_id, reviewer) as sort_order
 from {{ ref('review_conflicts') }}

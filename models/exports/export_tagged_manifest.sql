@@ -116,7 +116,7 @@ final as (
         flags.system_tags,
         user_tags.user_tags,
         {{ csv_safe('reviews.reviewers') }} as reviewers,
-        reviews.review_date,
+        cast(reviews.review_date as {{ dbt.type_string() }}) as review_date,
         coalesce(
             actions.final_action,
             case when queued.image_id is not null then 'pending_review' else 'keep' end

@@ -33,7 +33,7 @@ keys as (
     {% for position in range(1, 11) %}
         union all
         select
-            {{ label_key(dbt.split_part('synset_names', "','", position)) }},
+            {{ label_key(split_part_at('synset_names', ',', position)) }},
             class_index,
             'synonym'
         from classes

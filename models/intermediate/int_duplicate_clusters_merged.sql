@@ -2,15 +2,17 @@
     file, are one cluster (transitive closure). The cluster id derives from the smallest
     member id, so re-chunking the export files cannot change it. -#}
 
-with memberships as (
+{%- set memberships %}
+(
     select
         image_id,
         group_key
     from {{ ref('int_duplicate_memberships_unioned') }}
     where {{ threshold_equals('threshold', var('duplicate_threshold')) }}
-),
+) as memberships
+{%- endset %}
 
-{{ connected_components('memberships', 'image_id', 'group_key', var('cluster_merge_rounds')) }},
+with {{ connected_components(memberships, 'image_id', 'group_key', var('cluster_merge_rounds')) }},
 
 sized as (
     select

@@ -2,16 +2,18 @@
     var near_duplicate_threshold up to var duplicate_threshold. They are only candidates
     for review; nothing is removed because of them. -#}
 
-with memberships as (
+{%- set memberships %}
+(
     select
         image_id,
         group_key
     from {{ ref('int_duplicate_memberships_unioned') }}
     where threshold >= {{ var('near_duplicate_threshold') }} - 0.0000001
         and threshold <= {{ var('duplicate_threshold') }} + 0.0000001
-),
+) as memberships
+{%- endset %}
 
-{{ connected_components('memberships', 'image_id', 'group_key', var('cluster_merge_rounds')) }},
+with {{ connected_components(memberships, 'image_id', 'group_key', var('cluster_merge_rounds')) }},
 
 final as (
     select

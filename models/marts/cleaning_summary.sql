@@ -82,19 +82,33 @@ split_names as (
         3
 ),
 
+samples_per_split as (
+    select
+        split,
+        count(*) as samples
+    from images
+    group by split
+),
+
+removals_per_split as (
+    select
+        split,
+        count(*) as removed
+    from final_removals
+    group by split
+),
+
 per_split as (
+    {#- Joins, not correlated subqueries: Spark fails to decorrelate those over a union
+        of constants. #}
     select
         split_names.split,
         split_names.split_order,
-        (
-            select count(*) from images
-            where images.split = split_names.split
-        ) as samples,
-        (
-            select count(*) from final_removals
-            where final_removals.split = split_names.split
-        ) as removed
+        coalesce(samples_per_split.samples, 0) as samples,
+        coalesce(removals_per_split.removed, 0) as removed
     from split_names
+    left join samples_per_split on split_names.split = samples_per_split.split
+    left join removals_per_split on split_names.split = removals_per_split.split
 ),
 
 figures as (

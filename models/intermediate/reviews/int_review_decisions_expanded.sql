@@ -95,7 +95,7 @@ row_tags_split as (
     select
         decisions_counted.decision_file,
         decisions_counted.row_number,
-        lower(trim({{ dbt.split_part('decisions_counted.tags_text', "';'", 'tag_positions.generated_number') }}))
+        lower(trim({{ split_part_at('decisions_counted.tags_text', ';', 'tag_positions.generated_number') }}))
             as tag_name
     from decisions_counted
     inner join tag_positions

@@ -41,7 +41,7 @@ tags_split as (
         latest.image_id,
         latest.decision_file,
         latest.row_number,
-        {{ dbt.split_part('latest.tags_text', "';'", 'tag_positions.generated_number') }}
+        {{ split_part_at('latest.tags_text', ';', 'tag_positions.generated_number') }}
             as tag_name
     from latest
     inner join tag_positions on latest.tag_slots >= tag_positions.generated_number

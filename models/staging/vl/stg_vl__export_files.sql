@@ -7,14 +7,14 @@ with source as (
 renamed as (
     select
         {{ display_path('filename') }} as export_file,
-        info ->> 'schema_version' as schema_version,
-        info ->> 'dataset' as dataset_name,
-        info ->> 'exported_by' as exported_by,
-        info ->> 'export_time' as exported_at_text,
+        {{ json_field_text('info', 'schema_version') }} as schema_version,
+        {{ json_field_text('info', 'dataset') }} as dataset_name,
+        {{ json_field_text('info', 'exported_by') }} as exported_by,
+        {{ json_field_text('info', 'export_time') }} as exported_at_text,
         {#- One doc example prints "10,000,000": read the digits only. -#}
-        try_cast(replace(info ->> 'total_media_items', ',', '') as bigint)
+        try_cast(replace({{ json_field_text('info', 'total_media_items') }}, ',', '') as bigint)
             as declared_media_items,
-        cast(len(media_items) as bigint) as media_items_in_file
+        cast({{ list_length('media_items') }} as bigint) as media_items_in_file
     from source
 )
 

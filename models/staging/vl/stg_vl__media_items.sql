@@ -6,29 +6,23 @@ with source as (
 ),
 
 media_items as (
-    {#- Select-list unnest with its subscripts: DuckDB zips the two, several times faster
-        than a lateral unnest with ordinality. -#}
-    select
-        filename as export_file_path,
-        unnest(media_items) as item,
-        generate_subscripts(media_items, 1) as item_ordinal
-    from source
+    {{ select_exploded('source', ['filename as export_file_path'], 'media_items', 'item', 'item_index') }}
 ),
 
 renamed as (
     select
         ---------- ids
-        json_extract_string(item.media_id, '$') as media_id,
+        {{ json_scalar_text('item.media_id') }} as media_id,
         item.cluster_id as visual_cluster_id,
 
         ---------- where the record came from
         {{ display_path('export_file_path') }} as export_file,
-        cast(media_items.item_ordinal - 1 as integer) as item_index,
+        cast(media_items.item_index as integer) as item_index,
 
         ---------- strings
         item.media_type,
         item.file_name,
-        json_extract_string(item.file_path, '$') as file_path,
+        {{ json_scalar_text('item.file_path') }} as file_path,
         item.file_size as file_size_text,
         item.url as media_url,
 
@@ -36,18 +30,18 @@ renamed as (
         try_cast(item.height as integer) as height_px,
         try_cast(item.width as integer) as width_px,
         try_cast(item.uniqueness_score as double) as uniqueness_score,
-        case upper(regexp_extract(item.file_size, '([A-Za-z]+)\s*$', 1))
+        case upper({{ regex_extract('item.file_size', '([A-Za-z]+)\\s*$') }})
             when 'B' then 1
             when 'KB' then 1024
             when 'MB' then 1048576
             when 'GB' then 1073741824
-        end * try_cast(regexp_extract(item.file_size, '^\s*([0-9.]+)', 1) as double)
+        end * try_cast({{ regex_extract('item.file_size', '^\\s*([0-9.]+)') }} as double)
             as file_size_bytes,
 
         ---------- raw parts kept for the metadata staging model and the input checks
         item.metadata_items,
-        json_type(item.media_id) as media_id_json_type,
-        json_type(item.file_path) as file_path_json_type,
+        {{ json_value_type('item.media_id') }} as media_id_json_type,
+        {{ json_value_type('item.file_path') }} as file_path_json_type,
         item.height as height_text,
         item.width as width_text,
         item.uniqueness_score as uniqueness_score_text

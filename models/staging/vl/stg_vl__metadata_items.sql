@@ -12,13 +12,9 @@ with media_items as (
 ),
 
 entries as (
-    select
-        media_id,
-        export_file,
-        item_index,
-        unnest(metadata_items) as entry,
-        generate_subscripts(metadata_items, 1) as entry_ordinal
-    from media_items
+    {{ select_exploded(
+        'media_items', ['media_id', 'export_file', 'item_index'], 'metadata_items', 'entry', 'entry_index'
+    ) }}
 ),
 
 renamed as (
@@ -30,7 +26,7 @@ renamed as (
         ---------- where the record came from
         entries.export_file,
         entries.item_index,
-        cast(entries.entry_ordinal - 1 as integer) as entry_index,
+        cast(entries.entry_index as integer) as entry_index,
 
         ---------- strings
         entry.type as entry_type,
