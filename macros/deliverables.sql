@@ -58,6 +58,7 @@
         ~ "struct(image_id, new_class_index) as entry))), ordered -> ordered.entry)), " ~ json_options() ~ "), '{}') from "
         ~ ref('export_relabel_map')) -%}
     {%- do write_deliverable('summary.json', 'text', summary_json_sql()) -%}
+    {%- do write_deliverable('summary.md', 'text', summary_markdown_sql()) -%}
     {%- do write_deliverable('review_queue.json', 'text', review_queue_json_sql()) -%}
     select 1
 {%- endmacro %}
@@ -90,6 +91,25 @@
         from {{ ref('cleaning_summary') }}
         group by metric
     ) as figures
+{%- endmacro %}
+
+
+{% macro summary_markdown_sql() -%}
+    {#- The lines of _summary.md, as deliverables.py writes them, in file order. -#}
+    {%- set header = ['# Cleaning summary: ' ~ var('dataset_name'), '',
+                      'Duplicate threshold: ' ~ (var('duplicate_threshold') | float), '',
+                      '| figure | breakdown | value | what it counts |', '| --- | --- | ---: | --- |'] -%}
+    select line from (
+        {%- for line in header %}
+        select {{ loop.index }} as line_order, {{ sql_string(line) }} as line
+        union all
+        {%- endfor %}
+        select
+            {{ header | length }} + cast(row_number() over (order by sort_order) as int) as line_order,
+            concat('| ', metric, ' | ', breakdown, ' | ', format_number(figure_value, 0), ' | ', description, ' |') as line
+        from {{ ref('cleaning_summary') }}
+    ) as summary_lines
+    order by line_order
 {%- endmacro %}
 
 

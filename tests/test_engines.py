@@ -98,6 +98,12 @@ def test_spark_json_deliverables_equal_duckdb(spark_build, reviewed_build, name)
     assert spark_document == duckdb_document
 
 
+def test_spark_summary_markdown_equals_duckdb(spark_build, reviewed_build):
+    spark_lines = spark_part_file(spark_build, "summary.md").read_text().splitlines()
+    assert spark_lines == reviewed_build.deliverable("summary.md").read_text().splitlines()
+    assert len(spark_lines) > 10
+
+
 def spark_table_rows(run, table, columns):
     """A Spark table's rows, read from its Parquet files in the local warehouse."""
     folder = run.workdir / "spark" / "warehouse" / "vl_clean.db" / table

@@ -16,14 +16,14 @@
     'val_removal_list.txt': 'export_val_removal_list',
     'final_removal_list.txt': 'export_final_removal_list',
 } -%}
-{%- set json_documents = ['relabel_map.json', 'review_queue.json', 'summary.json'] -%}
+{%- set documents = ['relabel_map.json', 'review_queue.json', 'summary.json', 'summary.md'] -%}
 {%- set _ = [ref('input_problems'), ref('export_relabel_map'), ref('export_review_queue'),
              ref('review_queue_members'), ref('cleaning_summary')] -%}
 {%- for model_name in (tables.values() | list) + (id_lists.values() | list) %}{% set _ = ref(model_name) %}{% endfor -%}
 {{ config(post_hook="{{ write_sql_engine_deliverables(" ~ tables ~ ", " ~ id_lists ~ ") }}") }}
 
 with written as (
-    {%- for name in ((tables.keys() | list) + (id_lists.keys() | list) + json_documents) | sort %}
+    {%- for name in ((tables.keys() | list) + (id_lists.keys() | list) + documents) | sort %}
     select
         {{ sql_string(var('dataset_name') ~ '_' ~ name) }} as file_name,
         cast(null as bigint) as size_bytes,
