@@ -7,7 +7,8 @@
         its own label (pointer jumping), so long chains merge in a logarithmic number of
         rounds. Labels are node numbers in id order, so a component's label is its smallest
         member: stable however the input files are chunked. The test `components_converged`
-        fails if `rounds` was too few. `memberships` names a CTE (or relation) of the caller.
+        fails if `rounds` was too few. `memberships` is a relation or an aliased subquery, not a
+        CTE of the caller: on Spark the steps run as statements of their own.
         Expands to CTEs named cc_*; the last one, cc_components, has (node_id, component_id). -#}
     {{ return(adapter.dispatch('connected_components', 'vl_clean')(memberships, node_column, group_column, rounds)) }}
 {%- endmacro %}
