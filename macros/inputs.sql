@@ -406,14 +406,11 @@
     {#- A temporary view of every file of one input (a file, or a folder walked recursively)
         with the given extensions: path, length, content. Views live in the Spark session,
         which every model of one dbt run shares. -#}
-    {%- set var_name = {'vl_export': 'vl_export_path', 'manifest': 'manifest_path',
-                        'decisions': 'decisions_path', 'findings': 'findings_path',
-                        'team_leaks': 'team_leaks_path'}[input_kind] -%}
     {%- set name = 'vl_clean_input_files_' ~ input_kind -%}
     {%- if execute -%}
         {%- do run_query(
             "create or replace temporary view " ~ name ~ " using binaryFile options (path "
-            ~ sql_string(project_path(var(var_name))) ~ ", recursiveFileLookup 'true', pathGlobFilter "
+            ~ sql_string(project_path(var(input_kind ~ '_path'))) ~ ", recursiveFileLookup 'true', pathGlobFilter "
             ~ sql_string('*.{' ~ (extensions | join(',')) ~ '}') ~ ")") -%}
     {%- endif -%}
     {{ return(name) }}
@@ -569,8 +566,7 @@
 {% macro trino__read_flat_file(input_kind, file_column='filename') -%}
     {#- A loaded flat file: its columns as text plus filename and source_row_number. Inputs
         without a raw table (fastdup, the VL-datasets issue list) are not read. -#}
-    {%- set relation = trino_raw_relation(input_kind) -%}
-    {{ return(('(select * from ' ~ relation ~ ')') if relation is not none and var(input_kind ~ '_path', '') else none) }}
+    {{ return(('(select * from ' ~ trino_raw_relation(input_kind) ~ ')') if input_files(input_kind) else none) }}
 {%- endmacro %}
 
 {% macro trino__input_columns(relation_sql) -%}
