@@ -566,7 +566,8 @@
 {% macro trino__read_flat_file(input_kind, file_column='filename') -%}
     {#- A loaded flat file: its columns as text plus filename and source_row_number. Inputs
         without a raw table (fastdup, the VL-datasets issue list) are not read. -#}
-    {{ return(('(select * from ' ~ trino_raw_relation(input_kind) ~ ')') if input_files(input_kind) else none) }}
+    {%- set relation = trino_raw_relation(input_kind) -%}
+    {{ return(('(select * from ' ~ relation ~ ')') if relation is not none and var(input_kind ~ '_path', '') else none) }}
 {%- endmacro %}
 
 {% macro trino__input_columns(relation_sql) -%}
